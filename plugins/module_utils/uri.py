@@ -110,7 +110,7 @@ def _given(value) -> bool:
     return not (isinstance(value, str) and not value.strip())
 
 
-def _scheme_error(scheme: str) -> OptionError:
+def _scheme_error(scheme: str, source: str) -> OptionError:
     if "+" in scheme:
         why = (
             "this collection is client-side only: it talks WS-Management (WinRM) to the Hyper-V "
@@ -118,14 +118,14 @@ def _scheme_error(scheme: str) -> OptionError:
         )
     else:
         why = "only the hyperv:// scheme is accepted; the collection talks WS-Management (WinRM) to the host directly"
-    return OptionError("uri: unsupported scheme '%s://': %s. Use %s" % (scheme, why, URI_FORM))
+    return OptionError("%s: unsupported scheme '%s://': %s. Use %s" % (source, scheme, why, URI_FORM))
 
 
-def _password_in_uri_error() -> OptionError:
+def _password_in_uri_error(source: str) -> OptionError:
     return OptionError(
-        "uri: a password inside the URI is refused (it would end up in logs and process lists). "
+        "%s: a password inside the URI is refused (it would end up in logs and process lists). "
         "Remove it from the URI and use the 'password' option (from Ansible Vault) or the %s "
-        "environment variable. Accepted form: %s" % (ENV_PASSWORD, URI_FORM)
+        "environment variable. Accepted form: %s" % (source, ENV_PASSWORD, URI_FORM)
     )
 
 
@@ -189,13 +189,13 @@ def _parse_uri(uri: str, source: str) -> _UriParts:
     match = _SCHEME_RE.match(uri)
     if not match or not uri[match.end() :].startswith("//"):
         if _looks_like_password(uri):
-            raise _password_in_uri_error()
+            raise _password_in_uri_error(source)
         raise OptionError("%s: '%s' is not a hyperv:// URI. Accepted form: %s" % (source, uri, URI_FORM))
     if match.group(1).lower() != SCHEME:
-        raise _scheme_error(match.group(1))
+        raise _scheme_error(match.group(1), source)
     rest = uri[match.end() + 2 :]
     if _looks_like_password(rest):
-        raise _password_in_uri_error()
+        raise _password_in_uri_error(source)
 
     if "#" in rest:
         raise OptionError("%s: a fragment ('#...') is not allowed in the URI. Accepted form: %s" % (source, URI_FORM))
@@ -205,7 +205,7 @@ def _parse_uri(uri: str, source: str) -> _UriParts:
         if 0 <= pos < cut:
             cut = pos
     authority, tail = rest[:cut], rest[cut:]
-    path, _, query = tail.partition("?")
+    path, _sep, query = tail.partition("?")
     if path not in ("", "/"):
         raise OptionError(
             "%s: the URI path must be empty or '/' (the WS-Man path %s is implied). Accepted form: %s"
@@ -214,12 +214,12 @@ def _parse_uri(uri: str, source: str) -> _UriParts:
 
     username = None
     if "@" in authority:
-        userinfo, _, hostport = authority.rpartition("@")
+        userinfo, _sep, hostport = authority.rpartition("@")
         if not userinfo:
             raise OptionError("%s: the user name before '@' is empty. Accepted form: %s" % (source, URI_FORM))
         username = unquote(userinfo)
         if ":" in username:
-            raise _password_in_uri_error()
+            raise _password_in_uri_error(source)
     else:
         hostport = authority
 
@@ -305,13 +305,16 @@ def _parse_file(value, name: str) -> str | None:
     return path
 
 
-def connection_spec_from_params(params: Mapping, environ: Mapping = os.environ) -> ConnectionSpec:
+def connection_spec_from_params(params: Mapping, environ: Mapping | None = None) -> ConnectionSpec:
     """Build the ConnectionSpec from module/inventory options and the environment.
 
     Precedence: task options, then the URI, then the environment. The environment is only
     a fallback: HYPERV_URI / HYPERV_HOSTNAME are read when neither ``uri`` nor ``hostname``
     is set, HYPERV_USERNAME when no user is given in ``username`` or the URI, and so on.
+    ``environ`` defaults to ``os.environ``.
     """
+    if environ is None:
+        environ = os.environ
 
     def param(name):
         value = params.get(name)
