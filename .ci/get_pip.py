@@ -8,11 +8,10 @@ the package index as usual. The Makefile copies it to the cache path ansible-tes
 first (~/.ansible/test/cache/get_pip_<version>.py under .build/home).
 """
 
+import ensurepip
 import glob
 import os
 import sys
-
-import ensurepip
 
 wheels = glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), "_bundled", "pip-*.whl"))
 if not wheels:
