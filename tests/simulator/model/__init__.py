@@ -1,0 +1,11 @@
+"""The simulator's model: a Hyper-V host's state and behaviour (see ../DESIGN.md for the contract)."""
+
+from __future__ import annotations
+
+from ..schema import ClassDef, MethodDef, ParamDef, PropDef
+from . import jobs, kvp, snapshots, storage, summary, switches, vms, vsms  # noqa: F401  (register methods)
+from .host import Host, Inject, Timing
+from .instance import Instance
+from .populate import build_host
+
+__all__ = ["ClassDef", "Host", "Inject", "Instance", "MethodDef", "ParamDef", "PropDef", "Timing", "build_host"]

@@ -1,0 +1,98 @@
+"""Guest data: KVP intrinsic items and guest network configuration, present only while the VM
+runs and its integration services have come up (reference 5.12, 9.4 J15)."""
+
+from __future__ import annotations
+
+from .convert import instance_xml
+from .registry import computed
+
+_ITEM_PROPS = ("Caption", "Data", "Description", "ElementName", "Name", "Source")
+
+
+def kvp_item_xml(name, data, source=2) -> str:
+    """One Msvm_KvpExchangeDataItem as the CIM-XML INSTANCE text a host embeds (5.12)."""
+    vals = {"Name": name, "Data": data, "Source": source}
+    return instance_xml(
+        "Msvm_KvpExchangeDataItem",
+        [(p, "uint16" if p == "Source" else "string", False, vals.get(p)) for p in _ITEM_PROPS],
+    )
+
+
+def vm_of(inst):
+    """The VM Msvm_ComputerSystem an instance belongs to (by its SystemName / _vm)."""
+    guid = inst.values.get("_vm") or inst.values.get("SystemName")
+    return inst.host.find(inst.namespace, "Msvm_ComputerSystem", "Msvm_ComputerSystem", guid)
+
+
+def guest_ready(cs) -> bool:
+    at = cs.values.get("_guest_at")
+    return at is not None and cs.values.get("_state") == "running" and cs.host.now() >= at
+
+
+def guest_ips(host, cs):
+    """[(sepsd, [ipv4], [ipv6])] for the VM's NICs."""
+    out = []
+    vssd = host.find(cs.namespace, "Msvm_VirtualSystemSettingData", f"Microsoft:{cs.values['Name']}")
+    if vssd is None:
+        return out
+    for lk in vssd.links:
+        other = lk[3]
+        if other.class_def.name == "Msvm_SyntheticEthernetPortSettingData":
+            v4 = other.values.get("_ipv4")
+            v6 = other.values.get("_ipv6")
+            out.append((other, [v4] if v4 else [], [v6] if v6 else []))
+    return out
+
+
+@computed("Msvm_KvpExchangeComponent")
+def _kvp_props(comp, out):
+    cs = vm_of(comp)
+    if cs is None or not guest_ready(cs):
+        out["GuestIntrinsicExchangeItems"] = None
+        out["GuestExchangeItems"] = None
+        return
+    g = cs.values.get("_guest") or {}
+    v4 = ";".join(ip for _n, a, _b in guest_ips(comp.host, cs) for ip in a)
+    v6 = ";".join(ip for _n, _a, b in guest_ips(comp.host, cs) for ip in b)
+    items = [
+        ("FullyQualifiedDomainName", g.get("fqdn", "")),
+        ("OSName", g.get("os", "")),
+        ("OSVersion", g.get("os_version", "")),
+        ("CSDVersion", ""),
+        ("OSMajorVersion", g.get("os_version", "0.0").split(".")[0]),
+        ("OSMinorVersion", (g.get("os_version", "0.0").split(".") + ["0"])[1]),
+        ("OSBuildNumber", g.get("os_version", "0.0.0").split(".")[-1]),
+        ("OSPlatformId", "2"),
+        ("ServicePackMajor", "0"),
+        ("ServicePackMinor", "0"),
+        ("SuiteMask", "272"),
+        ("ProductType", "3"),
+        ("OSEditionId", "8"),
+        ("ProcessorArchitecture", "9"),
+        ("IntegrationServicesVersion", g.get("ic_version", "10.0.20348.1")),
+        ("NetworkAddressIPv4", v4),
+        ("NetworkAddressIPv6", v6),
+        ("RDPAddressIPv4", v4),
+        ("RDPAddressIPv6", v6),
+    ]
+    out["GuestIntrinsicExchangeItems"] = [kvp_item_xml(n, d) for n, d in items]
+    out["GuestExchangeItems"] = []
+
+
+@computed("Msvm_GuestNetworkAdapterConfiguration")
+def _gnac_props(conf, out):
+    cs = vm_of(conf)
+    nic = conf.host.find(conf.namespace, "Msvm_SyntheticEthernetPortSettingData", conf.values.get("_nic", ""))
+    if cs is None or nic is None or not guest_ready(cs):
+        return
+    v4, v6 = nic.values.get("_ipv4"), nic.values.get("_ipv6")
+    ips = [x for x in (v4, v6) if x]
+    if not ips:
+        return
+    out["ProtocolIFType"] = 4098 if v4 and v6 else (4096 if v4 else 4097)
+    out["DHCPEnabled"] = True
+    out["IPAddresses"] = ips
+    out["Subnets"] = (["255.255.255.0"] if v4 else []) + (["/64"] if v6 else [])
+    out["IPAddressOrigins"] = [4] * len(ips)
+    out["DefaultGateways"] = [v4.rsplit(".", 1)[0] + ".1"] if v4 else []
+    out["DNSServers"] = [v4.rsplit(".", 1)[0] + ".1"] if v4 else []
