@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from ansible_collections.wsman.hyperv.plugins.module_utils.errors import OptionError
 
@@ -80,7 +80,8 @@ class ConnectionSpec:
 
     @property
     def _host_in_url(self) -> str:
-        return "[%s]" % self.hostname if ":" in self.hostname else self.hostname
+        # IPv6 in brackets; a zone index ("%eth0") is percent-encoded as RFC 6874 asks
+        return "[%s]" % self.hostname.replace("%", "%25") if ":" in self.hostname else self.hostname
 
     @property
     def endpoint(self) -> str:
@@ -90,8 +91,8 @@ class ConnectionSpec:
     def display(self) -> str:
         user = ""
         if self.username:
-            # keep the form a user could paste back: DOMAIN\user -> DOMAIN%5Cuser
-            user = self.username.replace("%", "%25").replace("\\", "%5C").replace("@", "%40") + "@"
+            # the form a user could paste back: DOMAIN\user -> DOMAIN%5Cuser
+            user = quote(self.username, safe="") + "@"
         return "%s://%s%s:%d/?transport=%s" % (SCHEME, user, self._host_in_url, self.port, self.transport)
 
 

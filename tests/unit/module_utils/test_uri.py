@@ -52,6 +52,11 @@ GOOD = [
         ("::1", 5000, "https", "jdoe@corp.example"),
     ),
     ({"uri": "  hyperv://hv01/  "}, "https://hv01:5986/wsman", None),
+    (
+        {"uri": "hyperv://[fe80::1%25eth0]/"},
+        "https://[fe80::1%25eth0]:5986/wsman",
+        ("fe80::1%eth0", 5986, "https", "admin"),
+    ),
     ({"hostname": "hv01"}, "https://hv01:5986/wsman", ("hv01", 5986, "https", "admin")),
     ({"hostname": "hv01", "transport": "http"}, "http://hv01:5985/wsman", None),
     ({"hostname": "hv01", "port": 15985, "transport": "http"}, "http://hv01:15985/wsman", None),
