@@ -1,0 +1,76 @@
+# -*- coding: utf-8 -*-
+# Copyright: wsman.hyperv contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Key-value pair exchange: what the guest publishes about itself (reference 5.12, 9.4 J15)."""
+
+from __future__ import annotations
+
+from ansible_collections.wsman.hyperv.plugins.module_utils import cim
+from ansible_collections.wsman.hyperv.plugins.module_utils.errors import HypervError
+
+KVP_CLASS = "Msvm_KvpExchangeComponent"
+GUEST_NET_CLASS = "Msvm_GuestNetworkAdapterConfiguration"
+
+
+def parse_items(items):
+    """GuestIntrinsicExchangeItems (embedded Msvm_KvpExchangeDataItem strings) -> {Name: Data}."""
+    out = {}
+    for text in items or ():
+        if not text:
+            continue
+        try:
+            item = cim.EmbeddedInstance.parse(text)
+        except HypervError:
+            continue
+        name = item.properties.get("Name")
+        if name:
+            out[str(name)] = item.properties.get("Data")
+    return out
+
+
+def split_addresses(value):
+    return [a for a in (value or "").split(";") if a]
+
+
+def order_ips(addresses):
+    """IPv4 first, then IPv6; duplicates dropped, order kept."""
+    seen = []
+    for a in addresses:
+        if a and a not in seen:
+            seen.append(a)
+    return [a for a in seen if ":" not in a] + [a for a in seen if ":" in a]
+
+
+def guest_from_items(items):
+    return {
+        "fqdn": items.get("FullyQualifiedDomainName"),
+        "os_name": items.get("OSName"),
+        "os_version": items.get("OSVersion"),
+    }
+
+
+def ips_from_items(items):
+    v4 = split_addresses(items.get("NetworkAddressIPv4"))
+    return order_ips(v4 + split_addresses(items.get("NetworkAddressIPv6")))
+
+
+def vm_of_guest_network(instance_id):
+    """Microsoft:GuestNetwork\\<VM>\\<NIC> -> VM GUID (upper-case) or None."""
+    parts = (instance_id or "").split("\\")
+    if len(parts) >= 2 and parts[0].lower() == "microsoft:guestnetwork":
+        return parts[1].upper()
+    return None
+
+
+def read_guest(conn, guid):
+    """(ip_addresses, guest dict) of one running VM: 2 requests (guest NIC configs, KVP)."""
+    ips = []
+    if not conn.v1:
+        for cfg in conn.query(cim.wql_select(GUEST_NET_CLASS, cim.wql_like(
+                "InstanceID", prefix="Microsoft:GuestNetwork\\%s\\" % guid))):
+            ips.extend(cfg.get("IPAddresses") or [])
+    comp = conn.first(cim.wql_select(KVP_CLASS, cim.wql_eq("SystemName", guid)))
+    items = parse_items(comp.get("GuestIntrinsicExchangeItems")) if comp is not None else {}
+    if not ips:
+        ips = ips_from_items(items)
+    return order_ips(ips), guest_from_items(items)
