@@ -1,0 +1,228 @@
+"""HTTP layer of the simulator (reference 1.1–1.4, 10.1 H1–H8): POST /wsman, Basic auth with
+WinRM's 401 challenge, 405/413/415, keep-alive, Expect: 100-continue, fault injection, request
+log, and the test-only control endpoint /_sim/{stats,reset,inject}."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import json
+import socket
+import time
+from http.server import BaseHTTPRequestHandler
+
+from . import dispatch
+from .soap import WsmanFault, f_timed_out, fault_envelope, parse_duration
+
+CONTENT_TYPE = "application/soap+xml;charset=UTF-8"
+SERVER = "Microsoft-HTTPAPI/2.0"
+
+
+def _content_type_ok(value: str | None) -> bool:
+    if not value:
+        return False
+    parts = [p.strip().lower() for p in value.split(";")]
+    if parts[0] != "application/soap+xml":
+        return False
+    for p in parts[1:]:
+        if p.startswith("charset="):
+            return p[8:].strip('"') in ("utf-8", "utf-16", "utf-16le", "utf-16be")
+    return True
+
+
+class WsmanHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = SERVER
+    sys_version = ""
+    timeout = 120  # idle keep-alive connections
+
+    def version_string(self):
+        return SERVER
+
+    def log_message(self, format, *args):
+        pass
+
+    @property
+    def sim(self):
+        return self.server.sim
+
+    # ---- plumbing ------------------------------------------------------------------------------
+    def _send(self, status, body: bytes = b"", headers=(), close=False, content_type=CONTENT_TYPE):
+        self.send_response(status)
+        if body or status in (200, 400, 500):
+            self.send_header("Content-Type", content_type)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        if close:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        if body:
+            self.wfile.write(body)
+
+    def _read_body(self) -> bytes:
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            out = bytearray()
+            while True:
+                line = self.rfile.readline()
+                size = int(line.split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    self.rfile.readline()
+                    return bytes(out)
+                out += self.rfile.read(size)
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _discard_body(self):
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
+        if 0 < length <= 1 << 20:
+            self.rfile.read(length)
+
+    def _user(self):
+        """-> (user or None, ok)."""
+        auth = self.headers.get("Authorization") or ""
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() != "basic":
+            return None, False
+        try:
+            user, _, password = base64.b64decode(token.strip()).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return None, False
+        cfg = self.sim
+        if not cfg.basic_enabled:
+            return user, False
+        if not cfg.allow_unencrypted and not cfg.tls:
+            return user, False
+        return user, cfg.users.get(user) == password
+
+    def _challenge(self):
+        headers = [("WWW-Authenticate", "Negotiate")]
+        if self.sim.basic_enabled:
+            headers.append(("WWW-Authenticate", 'Basic realm="WSMAN"'))
+        self._send(401, headers=headers, close=True)
+
+    # ---- methods -------------------------------------------------------------------------------
+    def _not_post(self):
+        path = self.path.split("?", 1)[0]
+        if path.startswith("/_sim/") and self.command == "GET":
+            return self._control_get(path)
+        self._discard_body()
+        if path.lower() == "/wsman":
+            self._send(405, headers=[("Allow", "POST")], close=True)
+        else:
+            self._send(404, close=True)
+
+    do_GET = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = do_PATCH = _not_post
+
+    def do_POST(self):
+        path = self.path.split("?", 1)[0]
+        if path.startswith("/_sim/"):
+            return self._control_post(path)
+        if path.lower() != "/wsman":
+            self._discard_body()
+            return self._send(404, close=True)
+        sim = self.sim
+        if sim.injector.take_drop():
+            sim.log.record("dropped", None, 0)
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return None
+        user, ok = self._user()
+        identify_anon = (self.headers.get("WSMANIDENTIFY") or "").lower() == "unauthenticated"
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
+        if not ok and not identify_anon:
+            self._discard_body()
+            sim.log.record("Unauthenticated", None, 401)
+            return self._challenge()
+        if length > sim.host.persona.max_envelope_kb * 1024:
+            sim.log.record("TooLarge", None, 413, user=user)
+            return self._send(413, close=True)
+        if not _content_type_ok(self.headers.get("Content-Type")):
+            self._discard_body()
+            sim.log.record("BadContentType", None, 415, user=user)
+            return self._send(415, close=True)
+        data = self._read_body()
+        status = sim.injector.take_status()
+        if status is not None:
+            sim.log.record("injected", None, status, user=user)
+            if status == 500:
+                fault = WsmanFault("Receiver", "w:InternalError", "The WS-Management service cannot process the "
+                                   "request. Injected internal error. ", 2150858752)
+                return self._send(500, fault_envelope(fault, None, sim.host.computer_name).encode("utf-8"))
+            return self._send(status, close=True)
+        if sim.injector.latency_ms or sim.injector.fault_rate:
+            timed_out = self._latency(data)
+            if timed_out is not None:
+                sim.log.record("TimedOut", None, 500, "w:TimedOut", user)
+                return self._send(500, timed_out)
+            if sim.injector.roll_fault():
+                fault = WsmanFault("Receiver", "w:InternalError", "The WS-Management service cannot process the "
+                                   "request. Injected internal error. ", 2150858752)
+                sim.log.record("injected", None, 500, "w:InternalError", user)
+                return self._send(500, fault_envelope(fault, None, sim.host.computer_name).encode("utf-8"))
+        ans = dispatch.handle(sim, data, user=user if ok else None, authenticated=ok)
+        sim.log.record(ans.action, ans.class_name, ans.status, ans.fault, user)
+        if ans.status == 401:
+            return self._challenge()
+        body = ans.body.encode("utf-8")
+        if sim.injector.take_malformed():
+            body = body[: max(1, len(body) // 2)]
+        self._send(ans.status, body)
+        return None
+
+    def _latency(self, data):
+        """Sleep the injected latency; -> a TimedOut fault body when it exceeds OperationTimeout."""
+        delay = self.sim.injector.latency_ms / 1000.0
+        if delay <= 0:
+            return None
+        timeout = None
+        marker = data.find(b"OperationTimeout")
+        if marker >= 0:
+            start = data.find(b">", marker) + 1
+            end = data.find(b"<", start)
+            try:
+                timeout = parse_duration(data[start:end].decode("ascii"))
+            except (ValueError, UnicodeDecodeError):
+                timeout = None
+        if timeout is not None and delay >= timeout:
+            time.sleep(timeout)
+            return fault_envelope(f_timed_out(), None, self.sim.host.computer_name).encode("utf-8")
+        time.sleep(delay)
+        return None
+
+    # ---- control endpoint (tests and benchmarks only; not host behaviour) -----------------------
+    def _json(self, status, obj):
+        self._send(status, json.dumps(obj).encode("utf-8"), content_type="application/json")
+
+    def _control_get(self, path):
+        if path == "/_sim/stats":
+            return self._json(200, self.sim.stats())
+        if path == "/_sim/inject":
+            return self._json(200, self.sim.injector.state(self.sim))
+        return self._send(404, close=True)
+
+    def _control_post(self, path):
+        data = self._read_body()
+        if path == "/_sim/reset":
+            self.sim.reset_stats()
+            return self._json(200, {"ok": True})
+        if path == "/_sim/inject":
+            try:
+                kw = json.loads(data or b"{}")
+                self.sim.inject(**kw)
+            except (ValueError, TypeError) as exc:
+                return self._json(400, {"error": str(exc)})
+            return self._json(200, self.sim.injector.state(self.sim))
+        if path == "/_sim/stats":
+            return self._json(200, self.sim.stats())
+        return self._send(404, close=True)

@@ -1,0 +1,162 @@
+"""Start and stop simulated hosts (used by __main__ and the pytest fixture)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import json
+import os
+import ssl
+import tempfile
+import threading
+from http.server import ThreadingHTTPServer
+
+from .enumeration import ContextStore
+from .http import WsmanHandler
+from .inject import Injector
+from .reqlog import RequestLog
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+
+def make_certificate(common_name: str, directory: str):
+    """Self-signed certificate (RSA 2048) for CN, localhost and 127.0.0.1 -> (certfile, keyfile)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = dt.datetime.now(dt.UTC)
+    san = x509.SubjectAlternativeName([
+        x509.DNSName(common_name), x509.DNSName("localhost"),
+        x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+    ])
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=365)).add_extension(san, critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    certfile = os.path.join(directory, "sim-cert.pem")
+    keyfile = os.path.join(directory, "sim-key.pem")
+    with open(certfile, "wb") as fh:
+        fh.write(cert.public_bytes(serialization.Encoding.PEM))
+    with open(keyfile, "wb") as fh:
+        fh.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                   serialization.NoEncryption()))
+    return certfile, keyfile
+
+
+class SimHost:
+    """One simulated Hyper-V host on one port."""
+
+    def __init__(self, host, users=None, *, bind="127.0.0.1", port=0, tls=False, certfile=None, keyfile=None,
+                 basic_enabled=True, allow_unencrypted=True, enum_timeout_s=240.0, state_file=None, seed=0):
+        self.host = host
+        self.users = dict(users or {"admin": "secret"})
+        self.bind = bind
+        self.requested_port = port
+        self.tls = tls
+        self.certfile = certfile
+        self.keyfile = keyfile
+        self.basic_enabled = basic_enabled
+        self.allow_unencrypted = allow_unencrypted
+        self.contexts = ContextStore(enum_timeout_s)
+        self.log = RequestLog()
+        self.injector = Injector(seed)
+        self.state_file = state_file
+        self._save_lock = threading.Lock()
+        self._server = None
+        self._thread = None
+        self._tmpdir = None
+
+    # ---- lifecycle -----------------------------------------------------------------------------
+    def start(self):
+        srv = _Server((self.bind, self.requested_port), WsmanHandler)
+        srv.sim = self
+        if self.tls:
+            if not self.certfile:
+                self._tmpdir = tempfile.TemporaryDirectory(prefix="hvsim-tls-")
+                self.certfile, self.keyfile = make_certificate(self.host.computer_name, self._tmpdir.name)
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(self.certfile, self.keyfile)
+            srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+        self._server = srv
+        self._thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2},
+                                        name=f"hvsim-{self.port}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self.state_file:
+            self.save_state()
+        if self._tmpdir is not None:
+            self._tmpdir.cleanup()
+            self._tmpdir = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1] if self._server else self.requested_port
+
+    @property
+    def url(self) -> str:
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{self.bind}:{self.port}/wsman"
+
+    # ---- test API ------------------------------------------------------------------------------
+    def stats(self) -> dict:
+        out = self.log.snapshot()
+        out["open_contexts"] = len(self.contexts)
+        return out
+
+    def reset_stats(self):
+        self.log.reset()
+
+    def inject(self, **switches):
+        self.injector.set(self, **switches)
+
+    # ---- persistence ---------------------------------------------------------------------------
+    def state_changed(self):
+        if self.state_file:
+            self.save_state()
+
+    def save_state(self):
+        with self._save_lock:
+            data = self.host.to_json()
+            tmp = f"{self.state_file}.tmp"
+            with open(tmp, "w", encoding="utf-8") as fh:
+                json.dump(data, fh)
+            os.replace(tmp, self.state_file)
+
+
+def load_or_build(state_file=None, persona="2022", vms=3, switches=1, computer_name="HV-SIM01", seed=0):
+    from .model import Host, build_host
+
+    if state_file and os.path.exists(state_file):
+        with open(state_file, encoding="utf-8") as fh:
+            return Host.from_json(json.load(fh))
+    return build_host(persona=persona, vms=vms, switches=switches, computer_name=computer_name, seed=seed)
+
+
+def state_file_for(base, index, count):
+    if not base or count == 1:
+        return base
+    root, ext = os.path.splitext(base)
+    return f"{root}-{index}{ext}"
