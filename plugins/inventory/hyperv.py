@@ -18,7 +18,7 @@ description:
     O(hostname) at the top level name a host only when O(hosts) is empty.
   - Default groups, unless O(default_groups=false) - C(hyperv) (every VM); one group per Hyper-V host,
     C(hyperv_host_<label>) (label lower-cased, every character outside V(a-z0-9_) replaced by V(_));
-    one group per power state, named after RV(hyperv_state) with O(state_group_prefix) in front
+    one group per power state, named after C(hyperv_state) with O(state_group_prefix) in front
     (V(running), V(off), V(saved), V(paused), and transitional states such as V(starting)).
   - Host variables (all VMs) - C(hyperv_name), C(hyperv_uuid), C(hyperv_state), C(hyperv_state_code),
     C(hyperv_host), C(hyperv_host_computer_name), C(hyperv_uri), C(hyperv_generation), C(hyperv_cpu_count),
@@ -29,7 +29,7 @@ description:
   - C(ansible_host) is set to the first guest IP address, preferring O(preferred_networks).
   - See C(docs/inventory.md) in the collection for examples, the AWX setup and the request counts.
 author:
-  - wsman.hyperv contributors
+  - wsman.hyperv contributors (@wsman)
 version_added: 0.1.0
 extends_documentation_fragment:
   - constructed
@@ -505,7 +505,7 @@ def fetch_vms(spec, gather_kwargs, include):
         raise AnsibleError(
             "the wsman.hyperv.hyperv inventory needs pywinrm and lxml on the controller: %s" % DRIVER_IMPORT_ERROR
         )
-    conn = HypervConnection(spec)
+    conn = HypervConnection.open(spec)
     try:
         vms = gather_vms(conn, include=tuple(include), **gather_kwargs)
         trips = _round_trips(conn)
@@ -562,14 +562,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     # -- options -----------------------------------------------------------------------------------------
 
     def _template(self, value):
-        """Render a template in a host option (a password from a lookup, for example); decrypt vaulted text."""
-        if isinstance(value, str) or type(value).__name__ in ("EncryptedString", "AnsibleVaultEncryptedUnicode"):
-            if self.templar.is_template(value):
-                self.templar.available_variables = self._vars or {}
-                value = self.templar.template(value)
-            elif not isinstance(value, (bool, int)) and type(value) is not str:
-                value = str(value)  # vaulted -> plain text
-        return value
+        """Render a template in a host option (a password from a lookup, for example) and decrypt vaulted
+        text; numbers and booleans pass through."""
+        if value is None or isinstance(value, (bool, int, float)):
+            return value
+        self.templar.available_variables = self._vars or {}
+        return self.templar.template(value)
 
     def _targets(self):
         defaults = {}

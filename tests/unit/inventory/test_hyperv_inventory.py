@@ -439,6 +439,14 @@ def test_vaulted_password(run, tmp_path):
     fake = FakeHosts(two_hosts())
     run(config, fake, loader=loader)
     assert fake.calls[0][0].password == PASSWORD
+    # vaulted inside a hosts entry, and a top-level lookup
+    entry = "plugin: wsman.hyperv.hyperv\nusername: admin\npassword: \"{{ 'top' ~ 'level' }}\"\nhosts:\n"
+    entry += "  - hyperv://hv1/\n  - uri: hyperv://hv2/\n    password: !vault |\n%s\n" % "\n".join(
+        "      " + line for line in vaulted.splitlines()
+    )
+    fake = FakeHosts(two_hosts())
+    run(entry, fake, loader=loader)
+    assert sorted((c[0].hostname, c[0].password) for c in fake.calls) == [("hv1", "toplevel"), ("hv2", PASSWORD)]
 
 
 def test_single_host_from_top_level_or_environment(run, monkeypatch):
