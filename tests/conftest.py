@@ -15,3 +15,4 @@ if COLLECTIONS not in sys.path:
     sys.path.insert(0, COLLECTIONS)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
+pytest_plugins = ["tests.simulator.pytest_plugin"]

@@ -7,6 +7,7 @@ import ipaddress
 import json
 import os
 import ssl
+import sys
 import tempfile
 import threading
 from http.server import ThreadingHTTPServer
@@ -99,8 +100,7 @@ class SimHost:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
-        if self.state_file:
-            self.save_state()
+        self.state_changed()
         if self._tmpdir is not None:
             self._tmpdir.cleanup()
             self._tmpdir = None
@@ -135,7 +135,10 @@ class SimHost:
     # ---- persistence ---------------------------------------------------------------------------
     def state_changed(self):
         if self.state_file:
-            self.save_state()
+            try:
+                self.save_state()
+            except Exception as exc:  # noqa: BLE001 - a failed save must not fail the request
+                print(f"hyperv simulator: cannot save state to {self.state_file}: {exc}", file=sys.stderr)
 
     def save_state(self):
         with self._save_lock:

@@ -1,0 +1,35 @@
+"""pytest fixtures: `hyperv_sim` (factory of in-process simulated hosts) and `hyperv_host`
+(one default v2 host)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .server import SimHost, load_or_build
+
+
+@pytest.fixture
+def hyperv_sim():
+    """Factory: hyperv_sim(persona="2022", vms=3, switches=1, tls=False, users=None, **options) -> SimHost.
+
+    The object has .url, .port, .host (the model), .stats(), .inject(...), .reset_stats();
+    every host started through the factory is stopped at teardown."""
+    started = []
+
+    def start(persona="2022", vms=3, switches=1, tls=False, users=None, computer_name="HV-SIM01", seed=0,
+              **options):
+        model = load_or_build(None, persona=persona, vms=vms, switches=switches, computer_name=computer_name,
+                              seed=seed)
+        sim = SimHost(model, users or {"admin": "secret"}, tls=tls, seed=seed, **options).start()
+        started.append(sim)
+        return sim
+
+    yield start
+    for sim in started:
+        sim.stop()
+
+
+@pytest.fixture
+def hyperv_host(hyperv_sim):
+    """One default v2 host (persona 2022, 3 VMs, 1 switch, user admin / secret, plain HTTP)."""
+    return hyperv_sim()
