@@ -607,6 +607,21 @@ def _types_for(class_name):
     return cached
 
 
+def _embedded_class(el, class_hint):
+    for sub in el:
+        tag = sub.tag
+        if isinstance(tag, str) and tag.startswith("{"):
+            ns = tag[1:].split("}", 1)[0]
+            if ns.lower().startswith(WMI_PREFIX):
+                return ns.rsplit("/", 1)[-1], ns
+            break
+    xsi_type = el.get("{%s}type" % xmlsafe.NS["xsi"]) or ""
+    name = xsi_type.rsplit(":", 1)[-1]
+    if name.endswith("_Type"):
+        return name[:-5], ""
+    return class_hint or "", ""
+
+
 def parse_instance(el, class_hint=None):
     """Turn one instance element (``p:<Class>``, ``w:XmlFragment`` or an embedded object) into an Instance."""
     tag = el.tag
@@ -618,8 +633,9 @@ def parse_instance(el, class_hint=None):
         resource_uri = ns if ns.lower().startswith(WMI_PREFIX) else ""
         # an embedded object element is named after the property; its namespace names the class
         class_name = local
-        if resource_uri and not resource_uri.endswith("/" + local):
-            class_name = resource_uri.rsplit("/", 1)[-1]
+        if not resource_uri.endswith("/" + local):
+            # an embedded object held in a property element: its children name the class (2.8)
+            class_name, resource_uri = _embedded_class(el, class_hint)
     types = _types_for(class_name)
     props = {}
     arrays = set()

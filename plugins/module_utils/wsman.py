@@ -278,8 +278,9 @@ class WSManClient:
         except InvalidCredentialsError as exc:
             raise self._auth_error(exc) from None
         except WinRMTransportError as exc:
-            status = exc.code if isinstance(exc.code, int) else None
-            text = exc.message if hasattr(exc, "message") else ""
+            args = getattr(exc, "args", ())
+            status = args[1] if len(args) > 1 and isinstance(args[1], int) else None
+            text = args[2] if len(args) > 2 and isinstance(args[2], (str, bytes)) else ""
             fault = self._fault_from_body(text, status, operation) if text else None
             if fault is not None:
                 raise fault from None
