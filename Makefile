@@ -13,6 +13,8 @@ REPORTS := $(BUILD)/reports
 REQ_HASH := $(shell sha256sum requirements-test.txt | cut -c1-12)
 STAMP := $(VENV)/.requirements-test-$(REQ_HASH)
 STAGE := BUILD=$(BUILD) .ci/stage run
+# ansible, ansible-lint and the tests find this checkout as the collection wsman.hyperv here
+COLLECTIONS := $(CURDIR)/$(BUILD)/collections
 export PATH := $(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -48,8 +50,8 @@ $(STAMP): requirements-test.txt
 
 # tests/conftest.py makes the same link; made here once so parallel workers never race for it.
 collection-link:
-	@mkdir -p $(BUILD)/collections/ansible_collections/wsman
-	@[ -e $(BUILD)/collections/ansible_collections/wsman/hyperv ] || ln -s $(CURDIR) $(BUILD)/collections/ansible_collections/wsman/hyperv
+	@mkdir -p $(COLLECTIONS)/ansible_collections/wsman
+	@[ -e $(COLLECTIONS)/ansible_collections/wsman/hyperv ] || ln -s $(CURDIR) $(COLLECTIONS)/ansible_collections/wsman/hyperv
 
 test: venv
 	@BUILD=$(BUILD) .ci/stage reset
@@ -72,16 +74,16 @@ unit: venv collection-link
 # pytest exits 5 when it collected no test: accepted here, and only here, until the
 # integration tests exist. Every other non-zero exit fails the stage.
 integration: venv collection-link
-	@$(STAGE) integration bash -c 'if [ -z "$(INTEGRATION_DIRS)" ]; then echo "no tests/integration directory yet"; exit 0; fi; \
+	@ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(STAGE) integration bash -c 'if [ -z "$(INTEGRATION_DIRS)" ]; then echo "no tests/integration directory yet"; exit 0; fi; \
 		$(PYTEST) $(INTEGRATION_DIRS) --junitxml=$(REPORTS)/integration.xml $(PYTEST_ARGS); rc=$$?; \
 		if [ $$rc -eq 5 ]; then echo "integration: no tests collected yet (pytest exit 5), not a failure"; rc=0; fi; exit $$rc'
 
 lint: venv collection-link
-	@$(STAGE) ansible-lint ansible-lint --profile production
+	@ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(STAGE) ansible-lint ansible-lint --profile production $(if $(CI),--nocolor)
 
 demo: venv collection-link
 	@if [ -x demo/run ]; then \
-		ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(BUILD)/collections demo/run; \
+		ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) demo/run; \
 	else \
 		echo "make demo: the demo (demo/run: playbooks against the built-in Hyper-V simulator) is not"; \
 		echo "in this checkout yet. The venv is ready ($(VENV)); meanwhile 'make test' runs every check."; \
