@@ -234,6 +234,12 @@ assoc Msvm_VirtualSystemSettingDataComponent : CIM_Component
 assoc Msvm_SystemDevice : CIM_Component
 assoc Msvm_HostedService : CIM_Dependency
 assoc Msvm_PreviousSettingData : CIM_Dependency
+assoc Msvm_SnapshotOfVirtualSystem : CIM_Dependency
+assoc Msvm_MostCurrentSnapshotInBranch : CIM_Dependency
+assoc Msvm_ParentChildSettingData
+  keys Antecedent Dependent
+  Antecedent ref:CIM_SettingData
+  Dependent ref:CIM_SettingData
 assoc Msvm_AffectedJobElement
   keys AffectedElement AffectingElement
   AffectedElement ref:CIM_ManagedElement
