@@ -162,12 +162,17 @@ def read(conn, name=None):
     """Switches of the host (all, or those named ``name``, case-insensitive) as dicts."""
     from ansible_collections.wsman.hyperv.plugins.module_utils import cim
 
+    vm_names = None
+    if not conn.client.namespace_confirmed:
+        # the switch classes differ between v2 and v1: settle the namespace with a class both
+        # have (the VM list, needed anyway to name the connected VMs)
+        vm_names = _vm_names(conn)
     cls = SWITCH_V1 if conn.v1 else SWITCH_V2
     where = cim.wql_eq("ElementName", name) if name is not None else None
     found = conn.query(cim.wql_select(cls, where))
     if conn.v1:
-        return _read_v1(conn, found)
-    return _read_v2(conn, found)
+        return _read_v1(conn, found, vm_names)
+    return _read_v2(conn, found, vm_names)
 
 
 def _base(sw):
@@ -185,7 +190,7 @@ def _base(sw):
     }
 
 
-def _read_v2(conn, found):
+def _read_v2(conn, found, vm_names=None):
     from ansible_collections.wsman.hyperv.plugins.module_utils import cim
 
     if not found:
@@ -232,14 +237,15 @@ def _read_v2(conn, found):
                 if p["kind"] == "uplink":
                     adapter = adapters.get((p["device_id"] or "").lower())
                     sw["net_adapter_name"] = adapter.get("ElementName") if adapter is not None else p["device_id"]
-    _fill_connected(conn, switches, vm_ports)
+    _fill_connected(conn, switches, vm_ports, vm_names)
     return sorted(switches.values(), key=lambda s: ((s["name"] or "").lower(), s["uuid"]))
 
 
-def _fill_connected(conn, switches, vm_ports):
+def _fill_connected(conn, switches, vm_ports, names=None):
     if not vm_ports:
         return
-    names = _vm_names(conn)
+    if names is None:
+        names = _vm_names(conn)
     for guid, owners in vm_ports.items():
         # only adapters of existing VMs (checkpoint copies carry other owner GUIDs)
         live = [o for o in owners if o in names]
@@ -247,7 +253,7 @@ def _fill_connected(conn, switches, vm_ports):
         switches[guid]["connected_vms"] = sorted({names[o] for o in live if names[o]})
 
 
-def _read_v1(conn, found):
+def _read_v1(conn, found, vm_names=None):
     from ansible_collections.wsman.hyperv.plugins.module_utils import cim
 
     if not found:
@@ -261,7 +267,7 @@ def _read_v1(conn, found):
             target = (_key(keys, "SystemName") or "").upper()
             if target in switches:
                 vm_ports.setdefault(target, []).append(owner)
-    _fill_connected(conn, switches, vm_ports)
+    _fill_connected(conn, switches, vm_ports, vm_names)
     return sorted(switches.values(), key=lambda s: ((s["name"] or "").lower(), s["uuid"]))
 
 
