@@ -297,7 +297,12 @@ class WSManClient:
             if mapped is None:
                 raise
             raise mapped from None
-        root = xmlsafe.parse(data, max_size=self.max_response_size, what="answer to %s" % operation)
+        try:
+            root = xmlsafe.parse(data, max_size=self.max_response_size, what="answer to %s" % operation)
+        except MalformedResponse as exc:
+            exc.args = (self._scrub(str(exc)),) + exc.args[1:]
+            exc.snippet = self._scrub(exc.snippet) if exc.snippet else exc.snippet
+            raise
         body = self._check_envelope(root, message_id, operation)
         fault = body.find(_q("s", "Fault"))
         if fault is not None:

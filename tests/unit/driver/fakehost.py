@@ -84,8 +84,8 @@ def prop_xml(name, value):
 def instance_xml(cls, props, ns=V2):
     """An instance rendered as a host renders it (3.4.1): xsi, p, cim declared on the element."""
     body = "".join(prop_xml(k, v) for k, v in sorted(props.items(), key=lambda kv: kv[0].lower()))
-    return ('<p:{c} xmlns:xsi="{xsi}" xmlns:p="{uri}" xmlns:cim="{cim}" xsi:type="p:{c}_Type">{b}</p:{c}>'
-            .format(c=cls, xsi=XSI, uri=class_uri(cls, ns), cim=CIM, b=body))
+    return (f'<p:{cls} xmlns:xsi="{XSI}" xmlns:p="{class_uri(cls, ns)}" xmlns:cim="{CIM}" xsi:type="p:{cls}_Type">{body}</p:{cls}>'
+            )
 
 
 def vm_props(i, name=None, state=2):

@@ -70,7 +70,7 @@ def test_get_request_headers_and_typed_instance():
     assert inst.class_name == "Msvm_ComputerSystem"
     assert inst["EnabledState"] == 2 and inst["ProcessID"] == 4242
     assert inst["InstanceID"] is None
-    assert inst["InstallDate"] == datetime.datetime(2024, 1, 2, 3, 4, 5, 123456, tzinfo=datetime.timezone.utc)
+    assert inst["InstallDate"] == datetime.datetime(2024, 1, 2, 3, 4, 5, 123456, tzinfo=datetime.UTC)
     assert inst["OperationalStatus"] == [2]
     assert inst.reference() == Reference(fh.class_uri("Msvm_ComputerSystem"),
                                          {"CreationClassName": "Msvm_ComputerSystem", "Name": inst["Name"]})
