@@ -44,6 +44,7 @@ $(STAMP): requirements-test.txt
 		echo "creating $(VENV) with $(PYTHON)"; \
 		rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) || exit 1; \
 	fi
+	@$(BIN)/python -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else "$(VENV) needs Python >= 3.11 (ansible-core 2.19); set PYTHON=/path/to/python3.11")'
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	@rm -f $(VENV)/.requirements-test-*
 	@touch $@
