@@ -158,12 +158,14 @@ def _vm_names(conn):
     return names
 
 
-def read(conn, name=None):
-    """Switches of the host (all, or those named ``name``, case-insensitive) as dicts."""
+def read(conn, name=None, vm_names=None):
+    """Switches of the host (all, or those named ``name``, case-insensitive) as dicts.
+
+    ``vm_names`` ({VM GUID: name}) saves the VM list request when the caller already has it.
+    """
     from ansible_collections.wsman.hyperv.plugins.module_utils import cim
 
-    vm_names = None
-    if not conn.client.namespace_confirmed:
+    if vm_names is None and not conn.client.namespace_confirmed:
         # the switch classes differ between v2 and v1: settle the namespace with a class both
         # have (the VM list, needed anyway to name the connected VMs)
         vm_names = _vm_names(conn)
