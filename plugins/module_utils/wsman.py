@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import os
 import time
 import uuid
 from collections.abc import Mapping
@@ -200,7 +201,7 @@ class WSManClient:
                 endpoint=spec.endpoint,
                 username=spec.username,
                 password=spec.password,
-                ca_trust_path=spec.ca_path or "legacy_requests",
+                ca_trust_path=spec.ca_path or os.environ.get("REQUESTS_CA_BUNDLE") or None,
                 cert_pem=spec.client_cert,
                 cert_key_pem=spec.client_key,
                 read_timeout_sec=(spec.connection_timeout, spec.operation_timeout + 30),
