@@ -225,7 +225,18 @@ def create(conn, vm_guid, vm_name, name, known_ids, timeout=None):
                 "the checkpoint of VM %r was taken but could not be identified to name it %r" % (vm_name, name)
             )
         new_id = fresh[0]["id"]
-    rename(conn, vm_guid, new_id, name, timeout=timeout)
+    try:
+        rename(conn, vm_guid, new_id, name, timeout=timeout)
+    except HypervError as exc:
+        # an unnamed checkpoint would make the next run take another one: take it back
+        try:
+            remove(conn, {"id": new_id, "name": new_id}, vm_name, timeout=timeout)
+            undone = "it was removed again"
+        except HypervError as exc2:
+            undone = "removing it again failed too (%s); remove checkpoint %s by hand" % (exc2, new_id)
+        raise CheckpointError(
+            "a checkpoint of VM %r was taken but could not be named %r (%s); %s" % (vm_name, name, exc, undone)
+        ) from exc
     return new_id
 
 
