@@ -61,6 +61,7 @@ class Host:
         self._index: dict = {}  # (ns, class lower) -> {key tuple: Instance}
         self._events: list = []
         self._seq = 0
+        self._advancing = False
         self.info: dict = {}  # host hardware: memory_mb, sockets, cores, logical processors, cpu model
 
     # ---- time ------------------------------------------------------------------------------
@@ -80,10 +81,17 @@ class Host:
 
     def advance(self):
         """Apply every timed event that is due (the model's lazy clock)."""
-        now = self.now()
-        while self._events and self._events[0][0] <= now:
-            due, _seq, kind, payload = heapq.heappop(self._events)
-            EVENTS[kind](self, dict(payload, _due=due))
+        if self._advancing or not self._events:
+            return
+        with self.lock:
+            self._advancing = True
+            try:
+                now = self.now()
+                while self._events and self._events[0][0] <= now:
+                    due, _seq, kind, payload = heapq.heappop(self._events)
+                    EVENTS[kind](self, dict(payload, _due=due))
+            finally:
+                self._advancing = False
 
     # ---- store -----------------------------------------------------------------------------
     def _key(self, inst) -> tuple:

@@ -45,6 +45,8 @@ class Instance:
 
     @property
     def properties(self) -> dict:
+        if self.host is not None:
+            self.host.advance()
         values, defaults = self.values, self.defaults
         out = {}
         for p in self.class_def.properties:
