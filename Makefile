@@ -82,9 +82,14 @@ integration: venv collection-link
 lint: venv collection-link
 	@ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(STAGE) ansible-lint ansible-lint --profile production $(if $(CI),--nocolor)
 
+# The demo owns demo/run (or demo/run.sh): it is started with the venv first on PATH and this
+# checkout on ANSIBLE_COLLECTIONS_PATH as wsman.hyperv, and its exit status is make demo's.
 demo: venv collection-link
-	@if [ -x demo/run ]; then \
-		ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) demo/run; \
+	@export ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS); \
+	if [ -x demo/run ]; then \
+		demo/run; \
+	elif [ -f demo/run.sh ]; then \
+		bash demo/run.sh; \
 	else \
 		echo "make demo: the demo (demo/run: playbooks against the built-in Hyper-V simulator) is not"; \
 		echo "in this checkout yet. The venv is ready ($(VENV)); meanwhile 'make test' runs every check."; \
