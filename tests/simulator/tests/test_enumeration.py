@@ -64,7 +64,7 @@ def test_envelope_prefixes_and_header(client):
 
 
 def test_relates_to_echoes_message_id_verbatim(hyperv_host):
-    from .wsclient import envelope, enumerate_body
+    from .wsclient import enumerate_body, envelope
 
     c = Client(hyperv_host.url)
     r = c.post(envelope("http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate", CS, enumerate_body(),

@@ -10,7 +10,7 @@ import pytest
 import requests
 import urllib3
 
-from .wsclient import CT, V2, Client, envelope, enumerate_body
+from .wsclient import CT, V2, Client, enumerate_body, envelope
 
 urllib3.disable_warnings()
 BASIC = "Basic " + base64.b64encode(b"admin:secret").decode()

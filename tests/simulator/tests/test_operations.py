@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 
-from .wsclient import CIMV2, CT, NS, V1, V2, Client, envelope, enumerate_body
+from .wsclient import CIMV2, CT, NS, V1, V2, Client, enumerate_body, envelope
 
 CS = V2 + "Msvm_ComputerSystem"
 VSMS = V2 + "Msvm_VirtualSystemManagementService"
@@ -192,7 +192,7 @@ def test_request_state_change_returns_job(hyperv_host, client):
     assert r.one("//a:Action/text()") == CS + "/RequestStateChangeResponse"
     job = client.get(job_uri, {"InstanceID": job_id})
     assert job.status == 200
-    assert int(job.one(f"//*[local-name()='JobState']/text()")) in (3, 4, 7)
+    assert int(job.one("//*[local-name()='JobState']/text()")) in (3, 4, 7)
     # the job is enumerable by WQL from the moment 4096 is answered
     items, _ = client.enum_all(V2 + "*", pull_uri=job_uri, max_elements=10,
                                wql=f"SELECT * FROM Msvm_ConcreteJob WHERE InstanceID = '{job_id}'")
@@ -257,7 +257,7 @@ def test_define_system_embedded_instance_forms(hyperv_host, client, form):
     assert rv in (0, 4096)
     sys_name = r.one("//*[local-name()='ResultingSystem']//w:Selector[@Name='Name']/text()")
     vm = client.get(CS, {"CreationClassName": "Msvm_ComputerSystem", "Name": sys_name})
-    assert vm.one(f"//*[local-name()='ElementName']/text()") == name
+    assert vm.one("//*[local-name()='ElementName']/text()") == name
 
 
 def test_ref_parameter_as_epr_destroys_system(hyperv_host, client):
