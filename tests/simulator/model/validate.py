@@ -142,9 +142,8 @@ RESOURCE = {
              "PrimaryVlanId": _range(0, 4094), "SecondaryVlanId": _range(0, 4094), "SecondaryVlanIdArray": None},
 }
 
-# the properties a client may send without them being "changes" (identity of the object)
-IDENTITY = {"InstanceID", "ResourceType", "ResourceSubType", "OtherResourceType", "Caption", "Description",
-            "Parent", "AddressOnParent", "Address", "PoolID"}
+# the property that selects the object; every other read-only property may be sent only unchanged (G11)
+IDENTITY = frozenset({"InstanceID"})
 
 
 def check(table, values, current, ctx, identity=frozenset()):

@@ -161,7 +161,7 @@ def attach_disk(host, ns, vssd, ctrl, slot, path, media_kind):
     return drive
 
 
-def add_nic(host, ns, vssd, switch, mac, vlan=None, ipv4=None, ipv6=None, nic_guid=None):
+def add_nic(host, ns, vssd, switch, mac, vlan=None, ipv4=None, ipv6=None, nic_guid=None, connect=True):
     v1 = generation(ns) == "v1"
     nic_guid = nic_guid or host.new_guid()
     owner = vssd.values["InstanceID"].split(":", 1)[1]
@@ -172,6 +172,13 @@ def add_nic(host, ns, vssd, switch, mac, vlan=None, ipv4=None, ipv6=None, nic_gu
     nic = add_setting(host, ns, vssd, "nic", nic_guid, vals)
     if v1:
         return nic
+    if vssd.values.get("VirtualSystemType") == REALIZED:
+        gnac = host.add(ns, "Msvm_GuestNetworkAdapterConfiguration", {
+            "InstanceID": f"Microsoft:GuestNetwork\\{owner}\\{nic_guid}", "_vm": owner, "_nic": nic.values["InstanceID"],
+        })
+        host.link("Msvm_SettingDataComponent", "GroupComponent", nic, "PartComponent", gnac)
+    if not connect:
+        return nic
     conn_vals = {"Parent": nic.path(), "HostResource": [switch.path()] if switch is not None else None,
                  "LastKnownSwitchName": switch.values["ElementName"] if switch is not None else None,
                  "ElementName": "Dynamic Ethernet Switch Port"}
@@ -180,11 +187,6 @@ def add_nic(host, ns, vssd, switch, mac, vlan=None, ipv4=None, ipv6=None, nic_gu
         connect_port(host, ns, switch, conn)
     if vlan:
         add_vlan(host, ns, conn, vlan)
-    if vssd.values.get("VirtualSystemType") == REALIZED:
-        gnac = host.add(ns, "Msvm_GuestNetworkAdapterConfiguration", {
-            "InstanceID": f"Microsoft:GuestNetwork\\{owner}\\{nic_guid}", "_vm": owner, "_nic": nic.values["InstanceID"],
-        })
-        host.link("Msvm_SettingDataComponent", "GroupComponent", nic, "PartComponent", gnac)
     return nic
 
 

@@ -275,7 +275,7 @@ def _add_one(host, ns, vssd, kind, vals):
             mac = "000000000000"
         ident = (vals.get("VirtualSystemIdentifiers") or [None])[0]
         nic_guid = ident.strip("{}").upper() if ident else None
-        nic = add_nic(host, ns, vssd, None, mac, nic_guid=nic_guid)
+        nic = add_nic(host, ns, vssd, None, mac, nic_guid=nic_guid, connect=False)
         nic.values["StaticMacAddress"] = static
         if vals.get("ElementName"):
             nic.values["ElementName"] = vals["ElementName"]
