@@ -582,7 +582,11 @@ def _value_of(el, class_name, name, scalar_type):
         first = el[0]
         tag = first.tag
         if tag == _DATETIME_TAG or (isinstance(tag, str) and tag.endswith("}Datetime")) or tag == "Datetime":
-            return parse_xs_datetime(first.text or "")
+            text = first.text or ""
+            value = _VALUE_CACHE.get(("xs:dateTime", text))
+            if value is None:
+                value = _VALUE_CACHE[("xs:dateTime", text)] = parse_xs_datetime(text)
+            return value
         if tag == _INTERVAL_TAG or tag == "Interval" or (isinstance(tag, str) and tag.endswith("}Interval")):
             return parse_xs_duration(first.text or "")
         if _is_epr(el):
@@ -605,6 +609,28 @@ def _types_for(class_name):
                   for k, v in cached.items()}
         _TYPE_CACHE[class_name] = cached
     return cached
+
+
+_TAGMAPS = {}
+_VALUE_CACHE = {}
+_CLASS_ARRAYS = {}
+_MISSING = object()
+
+
+def _tag_info(class_name, ctag):
+    name = ctag[ctag.index("}") + 1:] if ctag[0] == "{" else ctag
+    spec = _types_for(class_name).get(name)
+    if spec is None:
+        return name, None, False
+    return name, spec[0], spec[1]
+
+
+def _class_arrays(class_name):
+    names = _CLASS_ARRAYS.get(class_name)
+    if names is None:
+        table = PROPERTY_TYPES.get(class_name, {})
+        names = _CLASS_ARRAYS[class_name] = tuple(k for k, v in table.items() if v.endswith("[]"))
+    return names
 
 
 def _embedded_class(el, class_hint):
@@ -636,26 +662,40 @@ def parse_instance(el, class_hint=None):
         if not resource_uri.endswith("/" + local):
             # an embedded object held in a property element: its children name the class (2.8)
             class_name, resource_uri = _embedded_class(el, class_hint)
-    types = _types_for(class_name)
+    tagmap = _TAGMAPS.get(class_name)
+    if tagmap is None:
+        tagmap = _TAGMAPS[class_name] = {}
     props = {}
-    arrays = set()
+    arrays = None
+    cache = _VALUE_CACHE
     for child in el:
         ctag = child.tag
-        if not isinstance(ctag, str):
-            continue
-        name = ctag[ctag.index("}") + 1:] if ctag[0] == "{" else ctag
-        spec = types.get(name)
-        if spec is None:
-            scalar_type, is_array = None, False
-        else:
-            scalar_type, is_array = spec
-        # the common, fast case: a text-only element
-        if not len(child) and child.get(_XSI_NIL) is None:
-            text = child.text or ""
-            value = convert_text(scalar_type, text, "%s.%s" % (class_name, name)) if scalar_type else text
+        info = tagmap.get(ctag)
+        if info is None:
+            if not isinstance(ctag, str):
+                continue
+            info = tagmap[ctag] = _tag_info(class_name, ctag)
+        name, scalar_type, is_array = info
+        text = child.text
+        if text is not None and not (text.isspace() and len(child)):
+            # the common, fast case: a text-only element
+            if scalar_type is None:
+                value = text
+            else:
+                key = (scalar_type, text)
+                value = cache.get(key, _MISSING)
+                if value is _MISSING:
+                    value = convert_text(scalar_type, text, "%s.%s" % (class_name, name))
+                    if len(cache) > 20000:
+                        cache.clear()
+                    cache[key] = value
+        elif not len(child) and child.get(_XSI_NIL) is None:
+            value = "" if scalar_type is None else convert_text(scalar_type, "", "%s.%s" % (class_name, name))
         else:
             value = _value_of(child, class_name, name, scalar_type)
         if name in props:
+            if arrays is None:
+                arrays = set()
             existing = props[name]
             if name in arrays:
                 if value is not None:
@@ -668,11 +708,13 @@ def parse_instance(el, class_hint=None):
         elif is_array:
             props[name] = [value] if value is not None else None
             if value is not None:
+                if arrays is None:
+                    arrays = set()
                 arrays.add(name)
         else:
             props[name] = value
-    for name, spec in types.items():
-        if spec[1] and name not in props and class_name in PROPERTY_TYPES and name in PROPERTY_TYPES[class_name]:
+    for name in _class_arrays(class_name):
+        if name not in props:
             props[name] = None
     return Instance(class_name, props, resource_uri, el)
 

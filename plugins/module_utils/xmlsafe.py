@@ -12,6 +12,7 @@ never by prefix.
 from __future__ import annotations
 
 import re
+import threading
 
 from ansible_collections.wsman.hyperv.plugins.module_utils.errors import (
     MalformedResponse,
@@ -48,6 +49,8 @@ DEFAULT_MAX_ENVELOPE = 512000
 DEFAULT_MAX_RESPONSE = DEFAULT_MAX_ENVELOPE + 65536
 
 _DECL_RE = re.compile(r"<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST)", re.IGNORECASE)
+_DECL_RE_B = re.compile(rb"<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST)", re.IGNORECASE)
+_NONSPACE_B = re.compile(rb"\S")
 _SNIPPET = 200
 
 
@@ -56,7 +59,19 @@ def qn(prefix, local):
     return "{%s}%s" % (NS[prefix], local)
 
 
+_LOCAL = threading.local()
+
+
 def _parser():
+    """The safe parser of this thread (lxml parsers must not be shared between threads; reusing one
+    per thread keeps libxml2's name dictionary warm)."""
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = _LOCAL.parser = _new_parser()
+    return parser
+
+
+def _new_parser():
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -68,6 +83,11 @@ def _parser():
         remove_blank_text=False,
         collect_ids=False,
     )
+
+
+def _utf16(data):
+    head = data[:2]
+    return head in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 1 and (data[0] == 0) != (data[1] == 0))
 
 
 def _text_of(data):
@@ -104,9 +124,17 @@ def parse(data, max_size=DEFAULT_MAX_RESPONSE, what="response"):
             size=size,
             limit=max_size,
         )
-    if size == 0 or not _text_of(data).strip():
+    if isinstance(data, bytes) and not _utf16(data):
+        # ASCII-compatible encodings: scan the bytes as they are (no copy)
+        empty = _NONSPACE_B.search(data) is None
+        declared = not empty and _DECL_RE_B.search(data) is not None
+    else:
+        as_text = _text_of(data)
+        empty = not as_text.strip()
+        declared = not empty and _DECL_RE.search(as_text) is not None
+    if empty:
         raise MalformedResponse("the host sent an empty %s where XML was expected" % what)
-    if _DECL_RE.search(_text_of(data)):
+    if declared:
         raise UnsafeXML(
             "the host's %s contains a DOCTYPE or entity declaration; it was refused without parsing "
             "(a WS-Management answer never contains one)" % what
