@@ -65,7 +65,7 @@ def _is_clock(key):
 def dump(host) -> dict:
     now = host.now()
     insts, index = [], {}
-    for (ns, _cls), bucket in host._index.items():
+    for (_ns, _cls), bucket in host._index.items():
         for inst in bucket.values():
             index[id(inst)] = len(insts)
             vals = {}
@@ -75,7 +75,7 @@ def dump(host) -> dict:
                 vals[k] = _enc(v)
             insts.append([inst.namespace, inst.class_def.name, vals])
     links = []
-    for (ns, _cls), bucket in host._index.items():
+    for (_ns, _cls), bucket in host._index.items():
         for inst in bucket.values():
             for assoc, role_a, role_b, other, extra, first in inst.links:
                 if first and id(other) in index:

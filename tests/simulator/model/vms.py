@@ -235,7 +235,6 @@ def start_devices(host, cs):
     kinds = D.kinds(ns)
     settings = vm_settings(host, vssd)
     if generation(ns) == "v1":
-        settings = settings + [None] * 0
         for ic in ("shutdown_ic", "heartbeat_ic", "kvp_ic"):
             _device(host, cs, kinds[ic], None, guid, "")
     for s in settings:
@@ -251,8 +250,6 @@ def _device(host, cs, kind, setting, guid, rest):
     if kind.device == "Msvm_SyntheticEthernetPort" and setting is not None:
         vals["PermanentAddress"] = setting.values.get("Address")
         vals["ElementName"] = setting.values.get("ElementName")
-    if kind.device == "Msvm_Processor" and setting is not None:
-        pass
     if host.find(cs.namespace, kind.device, kind.device, dev_id, "Msvm_ComputerSystem", guid) is not None:
         return
     dev = host.add(cs.namespace, kind.device, vals)
@@ -377,9 +374,10 @@ def _rsc(host, ns, cs, params):
     return rv, {"Job": job.ref() if job is not None else None}
 
 
-@method("Msvm_ShutdownComponent", "InitiateShutdown", "InitiateReboot")
-def _initiate_shutdown(host, ns, comp, params):
-    """G16: 0 when running with the guest IC up, 32780 while starting / IC not ready, 32782 while stopping."""
+@method("Msvm_ShutdownComponent", "InitiateShutdown")
+def _initiate_shutdown(host, ns, comp, params, reboot=False):
+    """G16: 0 when running with the guest IC up (no job), 32780 while starting / IC not ready, 32782 while
+    a shutdown is already in progress; the guest then goes Stopping (4) -> Off (3) (or restarts for a reboot)."""
     cs = vm_cs(host, ns, comp.values["SystemName"])
     if cs is None:
         return 32775, {}
@@ -388,11 +386,16 @@ def _initiate_shutdown(host, ns, comp, params):
         return 32782, {}
     if state != "running" or not guest_ready(cs):
         return 32780, {}
-    reboot = cs.values.get("_typed") is not None and params.get("_reboot")
-    set_state(host, cs, "stopping" if not reboot else "starting")
-    cs.values["_requested"] = 3 if not reboot else 10
-    host.schedule(host.timing.transition_s, "vm_final", vm=cs.values["Name"], ns=ns, state="off")
+    set_state(host, cs, "starting" if reboot else "stopping")
+    cs.values["_requested"] = 10 if reboot else 3
+    host.schedule(host.timing.transition_s, "vm_final", vm=cs.values["Name"], ns=ns,
+                  state="running" if reboot else "off")
     return 0, {}
+
+
+@method("Msvm_ShutdownComponent", "InitiateReboot")
+def _initiate_reboot(host, ns, comp, params):
+    return _initiate_shutdown(host, ns, comp, params, reboot=True)
 
 
 @method("Msvm_Keyboard", "TypeText", "TypeScancodes", "TypeCtrlAltDel", "TypeKey", "PressKey", "ReleaseKey")

@@ -16,8 +16,18 @@ from .jobs import start_job
 from .registry import method
 from .states import ACTIVE
 from .vms import (
-    REALIZED, add_nic, add_setting, add_vlan, build_default_devices, connect_port, create_vm, disconnect_port,
-    settings_of_kind, vm_cs, vm_settings, vm_vssd,
+    REALIZED,
+    add_nic,
+    add_setting,
+    add_vlan,
+    build_default_devices,
+    connect_port,
+    create_vm,
+    disconnect_port,
+    settings_of_kind,
+    vm_cs,
+    vm_settings,
+    vm_vssd,
 )
 
 VSMS = "Msvm_VirtualSystemManagementService"

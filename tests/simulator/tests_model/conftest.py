@@ -43,7 +43,7 @@ def settings(host, cs, cls, ns=NS):
 
 
 def emb(cls, **props):
-    return EmbeddedInstance(cls, {k: v for k, v in props.items()})
+    return EmbeddedInstance(cls, dict(props.items()))
 
 
 def invoke(host, cls, target, method, ns=NS, **params):

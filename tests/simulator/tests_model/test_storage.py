@@ -1,4 +1,4 @@
-from .conftest import NS, emb, finish, invoke
+from .conftest import emb, finish, invoke
 
 IMS = "Msvm_ImageManagementService"
 
