@@ -125,6 +125,8 @@ def load(cls, data: dict, clock=None):
             values[k] = v
         kind = values.get("_kind")
         defaults = None
+        if kind == "physical_disk":
+            kind = "disk_drive"
         if kind and kind not in ("external", "internal", "private"):
             try:
                 defaults = template(ns, kind)

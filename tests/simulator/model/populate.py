@@ -40,6 +40,7 @@ def build_host(persona="2022", vms=3, switches=1, computer_name="HV-SIM01", seed
         add_file(host, path, kind if p.level > 0 or kind != "vhdx" else "vhd", size)
     ns = p.vm_namespace
     _host_objects(host, ns)
+    add_definitions(host, ns)
     _cimv2(host)
     sws = []
     if switches >= 1:
@@ -173,3 +174,44 @@ def _cimv2(host):
             "SystemName": name, "L2CacheSize": 40960, "L3CacheSize": 49152, "ProcessorId": "BFEBFBFF000606A6",
         })
         host.link("Win32_ComputerSystemProcessor", "GroupComponent", wcs, "PartComponent", cpu)
+
+
+# definition rows (reference 5.8 "How default templates are found", 5b.6): one Default / Minimum /
+# Maximum / Increment RASD per resource subtype, InstanceID `Microsoft:Definition\<POOL-GUID>\<Role>`
+TEMPLATE_KINDS = ("processor", "memory", "ide", "scsi", "disk_drive", "dvd_drive", "vhd", "iso", "nic", "connection",
+                  "physical_disk")
+ROLES = ("Default", "Minimum", "Maximum", "Increment")
+
+
+def _limits(host, kind):
+    info = host.info
+    return {
+        "processor": {"Default": 1, "Minimum": 1, "Maximum": min(info["logical"], 240), "Increment": 1},
+        "memory": {"Default": 1024, "Minimum": 32, "Maximum": info["memory_mb"], "Increment": 2},
+    }.get(kind, {"Default": 1, "Minimum": 1, "Maximum": 1, "Increment": 1})
+
+
+def add_definitions(host, ns):
+    import uuid
+
+    from . import devices as D
+
+    kinds = D.kinds(ns)
+    for name in TEMPLATE_KINDS:
+        kind = kinds.get(name if name != "physical_disk" else "disk_drive")
+        if kind is None or kind.cls is None:
+            continue
+        sub = kind.sub if name != "physical_disk" else kind.sub.replace("Synthetic Disk Drive", "Physical Disk Drive")
+        pool = str(uuid.uuid5(uuid.NAMESPACE_URL, f"hyperv-sim-pool:{sub}")).upper()
+        for role, qty in _limits(host, name).items():
+            vals = {"InstanceID": f"Microsoft:Definition\\{pool}\\{role}", "VirtualQuantity": qty,
+                    "ResourceSubType": sub, "_kind": name, "_definition": role}
+            if name == "processor":
+                vals.update(Limit=100000, Reservation=0 if role != "Maximum" else 100000,
+                            SocketCount=1 if role != "Maximum" else host.info["sockets"],
+                            ProcessorsPerSocket=qty if role != "Maximum" else qty // max(1, host.info["sockets"]))
+            if name == "memory":
+                vals.update(Reservation=qty, Limit=qty)
+            cd = host.schema.get_class(ns, kind.cls)
+            host.add(ns, kind.cls, {k: v for k, v in vals.items() if k.startswith("_") or cd.prop(k)},
+                     D.template(ns, kind.name))

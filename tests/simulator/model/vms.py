@@ -239,6 +239,8 @@ def start_devices(host, cs):
             _device(host, cs, kinds[ic], None, guid, "")
     for s in settings:
         k = kinds.get(s.values.get("_kind"))
+        if s.values.get("_kind") == "processor":
+            _perf_counters(host, cs, s.values.get("VirtualQuantity") or 1)
         if k is None or k.device is None:
             continue
         _device(host, cs, k, s, guid, s.values.get("_rest", ""))
@@ -261,6 +263,25 @@ def _device(host, cs, kind, setting, guid, rest):
 def stop_devices(host, cs):
     for dev in host.linked(cs, "Msvm_SystemDevice"):
         host.remove(dev)
+    for vp in cs.values.pop("_perf", None) or []:
+        inst = host.find("root/cimv2", PERF_VP, vp)
+        if inst is not None:
+            host.remove(inst)
+
+
+PERF_VP = "Win32_PerfRawData_HvStats_HyperVHypervisorVirtualProcessor"
+
+
+def _perf_counters(host, cs, vcpus):
+    """libvirt's per-vCPU time (5.14): one `<vm name>:Hv VP <n>` row per virtual processor while active."""
+    if not host.schema.has_class("root/cimv2", PERF_VP) or cs.values.get("_perf"):
+        return
+    names = []
+    for n in range(vcpus):
+        name = f"{cs.values['ElementName']}:Hv VP {n}"
+        host.add("root/cimv2", PERF_VP, {"Name": name, "_vm": cs.values["Name"], "_vm_ns": cs.namespace})
+        names.append(name)
+    cs.values["_perf"] = names
 
 
 def set_state(host, cs, state, initial=False):
@@ -413,6 +434,17 @@ def _keyboard(host, ns, kb, params):
     else:
         typed.append(["ctrlaltdel", None])
     return 0, {}
+
+
+@computed(PERF_VP)
+def _perf_props(row, out):
+    cs = vm_cs(row.host, row.values["_vm_ns"], row.values["_vm"])
+    ticks = uptime_ms(cs) * 10000 if cs is not None else 0  # 100 ns units
+    out["Frequency_PerfTime"] = 10_000_000
+    out["Timestamp_PerfTime"] = int(row.host.now() * 10_000_000)
+    out["PercentTotalRunTime"] = ticks // 20
+    out["PercentGuestRunTime"] = ticks // 25
+    out["PercentHypervisorRunTime"] = ticks // 100
 
 
 def uptime_ms(cs) -> int:

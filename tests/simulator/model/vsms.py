@@ -347,6 +347,8 @@ def modify_resource_settings(host, ns, svc, params):
         for emb in items:
             cls, vals = _emb(host, ns, emb, "Msvm_ResourceAllocationSettingData")
             target = _setting_by_id(host, ns, vals.get("InstanceID"))
+            if target is not None and target.values.get("_definition"):
+                raise Refused(32773, "Resource definitions (templates) cannot be modified.")
             if target is None:
                 raise Refused(32773, f"No resource has the InstanceID {vals.get('InstanceID')!r}.")
             plan.append((target, _check_modify(host, target, vals)))

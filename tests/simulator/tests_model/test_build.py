@@ -78,3 +78,21 @@ def test_build_1000_vms_is_fast(clock):
     assert elapsed < 20, elapsed
     vm = vms(h)[500]
     assert h.get(NS, "Msvm_ComputerSystem", vm.key_selectors()) is vm
+
+
+def test_definition_rows_for_templates(host):
+    maxima = [p for p in host.instances(NS, "Msvm_ProcessorSettingData")
+              if re.fullmatch(r"Microsoft:Definition\\[0-9A-F-]{36}\\Maximum", p.properties["InstanceID"])]
+    assert len(maxima) == 1 and maxima[0].properties["VirtualQuantity"] == host.info["logical"]
+    defaults = [r for r in host.instances(NS, "Msvm_ResourceAllocationSettingData")
+                if r.properties["InstanceID"].endswith("\\Default")]
+    assert "Microsoft:Hyper-V:Physical Disk Drive" in {r.properties["ResourceSubType"] for r in defaults}
+    # not part of any VM
+    assert not host.associators(NS, maxima[0], "Msvm_VirtualSystemSettingDataComponent")
+
+
+def test_perf_counters_for_running_vcpus(host):
+    running = vms(host, state="running")[0]
+    rows = [r for r in host.instances("root/cimv2", "Win32_PerfRawData_HvStats_HyperVHypervisorVirtualProcessor")
+            if r.properties["Name"].startswith(running.properties["ElementName"] + ":Hv VP ")]
+    assert rows and rows[0].properties["PercentTotalRunTime"] > 0
