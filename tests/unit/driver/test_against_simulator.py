@@ -81,3 +81,19 @@ def test_wrong_password_is_authentication_error(hyperv_host):
 def test_identify(hyperv_host):
     info = connect(hyperv_host).identify()
     assert "ProductVendor" in info
+
+
+def test_tls_verification_error_and_opt_out(hyperv_sim):
+    from ansible_collections.wsman.hyperv.plugins.module_utils.errors import TLSVerificationError
+
+    sim = hyperv_sim(tls=True, vms=1)
+    base = dict(hostname="127.0.0.1", port=sim.port, transport="https", username="admin", password="secret",
+                auth="basic", ca_path=None, client_cert=None, client_key=None, connection_timeout=5,
+                operation_timeout=20, namespace="auto")
+    strict = wsman.WSManClient(ConnectionSpec(validate_certs=True, **base))
+    with pytest.raises(TLSVerificationError) as err:
+        strict.identify()
+    assert "ca_path" in str(err.value) and "validate_certs" in str(err.value)
+    assert "secret" not in str(err.value)
+    lax = wsman.WSManClient(ConnectionSpec(validate_certs=False, **base))
+    assert len(lax.query(cim.wql_select("Msvm_ComputerSystem"))) == 2
