@@ -329,9 +329,11 @@ def check_media_path(host, path, kind):
         raise Refused(32773, f"'{path}' is not an ISO image.")
     if kind == "vhd" and f["kind"] not in ("vhd", "vhdx", "vhds"):
         raise Refused(32773, f"'{path}' is not a virtual hard disk.")
+    if kind != "vhd":
+        return
     for s in host.all_of(host.persona.vm_namespace, "Msvm_StorageAllocationSettingData"):
-        if kind == "vhd" and s.values.get("_kind") == "vhd" and [p.lower() for p in s.values.get("HostResource") or []] \
-                == [str(path).lower()] and s.values["InstanceID"].split("\\")[0] == s.values["InstanceID"].split("\\")[0]:
+        if s.values.get("_kind") == "vhd" and [p.lower() for p in s.values.get("HostResource") or []] \
+                == [str(path).lower()]:
             vssd = host.find(s.namespace, "Msvm_VirtualSystemSettingData", "Microsoft:" + owner_of(s))
             if vssd is not None and vssd.values.get("VirtualSystemType") == REALIZED:
                 raise Refused(32768, f"'{path}' is in use by another virtual machine.")
@@ -390,7 +392,8 @@ def _check_modify(host, target, vals):
             raise Refused(32773, "With dynamic memory, minimum <= startup <= maximum memory is required.")
     if kind in ("vhd", "iso") and "HostResource" in vals:
         path = (vals["HostResource"] or [None])[0]
-        if path or kind == "vhd":
+        same = [str(x).lower() for x in current.get("HostResource") or []] == [str(path).lower()]
+        if (path or kind == "vhd") and not same:
             check_media_path(host, path, kind)
     if kind == "connection" and "HostResource" in vals:
         _switch(host, vals)

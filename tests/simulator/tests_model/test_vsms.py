@@ -236,3 +236,20 @@ def test_job_is_enumerable_right_away(host):
     ids = [j.properties["InstanceID"] for j in host.instances(NS, "Msvm_ConcreteJob")]
     assert out["Job"].keys_dict()["InstanceID"] in ids
     assert job_of(host, out).properties["JobState"] == 4
+
+
+def test_disk_in_use_and_iso_swap(host, clock):
+    a, b = vms(host, state="off")[:2]
+    vhd_a = next(m for m in settings(host, a, "Msvm_StorageAllocationSettingData")
+                 if m.properties["ResourceSubType"] == "Microsoft:Hyper-V:Virtual Hard Disk")
+    vhd_b = next(m for m in settings(host, b, "Msvm_StorageAllocationSettingData")
+                 if m.properties["ResourceSubType"] == "Microsoft:Hyper-V:Virtual Hard Disk")
+
+    def swap(media, path):
+        return invoke(host, SVC, None, "ModifyResourceSettings", ResourceSettings=[
+            emb("Msvm_StorageAllocationSettingData", InstanceID=media.properties["InstanceID"], HostResource=[path])])
+
+    rv, out = swap(vhd_b, vhd_a.properties["HostResource"][0])
+    assert rv == 4096 and "in use" in finish(host, clock, out).properties["ErrorDescription"]
+    assert swap(vhd_a, vhd_a.properties["HostResource"][0])[0] == 0  # unchanged value is not a change
+    assert swap(vhd_a, "C:\\ISO\\virtio-win.iso")[0] == 4096  # an ISO is not a disk
