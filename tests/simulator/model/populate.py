@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..personas import NS_CIMV2
+from ..personas import NS_CIMV2, NS_V1
 from .host import Host
 from .switches import DEFAULT_SWITCH_GUID, create_switch
 from .vms import create_vm
@@ -41,6 +41,8 @@ def build_host(persona="2022", vms=3, switches=1, computer_name="HV-SIM01", seed
     ns = p.vm_namespace
     _host_objects(host, ns)
     add_definitions(host, ns)
+    if NS_V1 in p.namespaces and ns != NS_V1:  # 2012 answers both namespaces (5b.1)
+        _host_objects(host, NS_V1)
     _cimv2(host)
     sws = []
     if switches >= 1:

@@ -6,7 +6,7 @@ from .instance import Instance
 from .kvp import guest_ready
 from .registry import method
 from .states import CODES, generation
-from .vms import REALIZED, vm_cs, vm_settings
+from .vms import REALIZED, real_vm, vm_cs, vm_settings, vm_vssd
 
 # code -> (property, getter(host, cs, vssd, ns)); 0-99: VMs and checkpoints, 100-199: VMs only
 CODES_TABLE = {
@@ -55,6 +55,9 @@ def summary(host, ns, vssd, codes):
     if vssd is not None:
         guid = vssd.values.get("VirtualSystemIdentifier") or vssd.values.get("SystemName")
         cs = vm_cs(host, ns, guid)
+        if cs is not None and cs.values.get("_mirror_of"):  # v1 view of a v2 VM (2012)
+            cs = real_vm(cs)
+            vssd = vm_vssd(host, cs.namespace, guid)
     vals = {"Name": ""}
     if cs is None:
         return Instance(host, ns, cd, vals)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..personas import NS_V1
 from . import devices as D
 from .jobs import start_job
 from .kvp import guest_ready
@@ -112,6 +113,7 @@ def create_vm(host, name, generation_no=1, cpus=1, memory_mb=1024, dynamic=False
         if kind.cls:
             guid_ic = kind.device_id.split(":", 1)[1].split("\\")[-1]
             add_setting(host, ns, vssd, ic, guid_ic)
+    add_mirror(host, cs, vssd)
     if state != "off":
         set_state(host, cs, state, initial=True)
     return cs
@@ -310,8 +312,59 @@ def set_state(host, cs, state, initial=False):
         vssd.values["IsSaved"] = state == "saved"
 
 
+# ---- a host answering both namespaces (2012, 5b.1): v1 mirrors of the v2 VMs ----------------------
+def real_vm(cs):
+    """The VM behind an instance: itself, or for a v1 mirror the v2 Msvm_ComputerSystem it shows."""
+    guid = cs.values.get("_mirror_of")
+    if guid is None:
+        return cs
+    return vm_cs(cs.host, cs.host.persona.vm_namespace, guid)
+
+
+def add_mirror(host, cs, vssd):
+    if NS_V1 not in host.persona.namespaces or generation(cs.namespace) == "v1":
+        return
+    guid = cs.values["Name"]
+    m = host.add(NS_V1, "Msvm_ComputerSystem", {"Name": guid, "_mirror_of": guid,
+                                                "InstallDate": cs.values.get("InstallDate")})
+    msd = host.add(NS_V1, "Msvm_VirtualSystemSettingData", {
+        "InstanceID": f"Microsoft:{guid}", "SystemName": guid, "SettingType": 3, "_mirror_of": guid,
+        "BIOSGUID": vssd.values.get("BIOSGUID"), "BIOSSerialNumber": vssd.values.get("BIOSSerialNumber"),
+        "CreationTime": vssd.values.get("CreationTime"), "Description": "Active settings for the virtual machine",
+    })
+    host.link("Msvm_SettingsDefineState", "ManagedElement", m, "SettingData", msd)
+
+
+def remove_mirror(host, cs):
+    if NS_V1 not in host.persona.namespaces or generation(cs.namespace) == "v1":
+        return
+    guid = cs.values["Name"]
+    for inst in (vm_cs(host, NS_V1, guid), vm_vssd(host, NS_V1, guid)):
+        if inst is not None:
+            host.remove(inst)
+
+
+@computed("Msvm_VirtualSystemSettingData")
+def _vssd_props(vssd, out):
+    guid = vssd.values.get("_mirror_of")
+    if guid is not None:
+        real = vm_vssd(vssd.host, vssd.host.persona.vm_namespace, guid)
+        if real is not None:
+            out["ElementName"] = real.values.get("ElementName")
+            notes = real.values.get("Notes")
+            out["Notes"] = "\n".join(notes) if isinstance(notes, list) else notes
+
+
 @computed("Msvm_ComputerSystem")
 def _cs_props(cs, out):
+    if cs.values.get("_mirror_of"):
+        real = real_vm(cs)
+        if real is None:
+            return
+        _cs_props(real, out)
+        out["ElementName"] = real.values.get("ElementName")
+        out["EnabledState"] = CODES["v1"][real.values["_state"]]
+        return
     v = cs.values
     state = v.get("_state")
     if state is None:  # the host
@@ -338,9 +391,10 @@ def _cs_props(cs, out):
         out["HealthState"] = 5
 
 
-def request_state(host, cs, requested):
-    """RequestStateChange on a VM -> (ReturnValue, Job Instance|None)."""
-    gen = generation(cs.namespace)
+def request_state(host, cs, requested, via=None):
+    """RequestStateChange on a VM -> (ReturnValue, Job Instance|None). `via`: the v1 mirror the request
+    came through on a host that answers both namespaces (its codes and its namespace for the job)."""
+    gen = generation((via or cs).namespace)
     action = REQUESTS[gen].get(requested)
     if action is None:
         return (32775 if requested in KNOWN[gen] else 32773), None
@@ -354,9 +408,9 @@ def request_state(host, cs, requested):
         return 32775, None
     transitional, final, job_type, caption = step
     set_state(host, cs, transitional)
-    cs.values["_requested"] = requested
+    cs.values["_requested"] = requested if via is None else None
     d = host.timing.transition_s
-    job = start_job(host, cs.namespace, job_type, caption, duration=d, affected=[(cs, [0])],
+    job = start_job(host, (via or cs).namespace, job_type, caption, duration=d, affected=[(via or cs, [0])],
                     on_done=("vm_final", {"vm": cs.values["Name"], "ns": cs.namespace, "state": final,
                                           "from": cur, "on_fail": "vm_revert"}))
     return 4096, job
@@ -386,12 +440,15 @@ def _vm_revert(host, payload):
 
 @method("Msvm_ComputerSystem", "RequestStateChange")
 def _rsc(host, ns, cs, params):
-    if cs.values.get("_state") is None:
+    via = None
+    if cs.values.get("_mirror_of"):
+        via, cs = cs, real_vm(cs)
+    if cs is None or cs.values.get("_state") is None:
         return 32775, {}  # the host itself
     rs = params.get("RequestedState")
     if rs is None:
         return 32773, {}
-    rv, job = request_state(host, cs, rs)
+    rv, job = request_state(host, cs, rs, via)
     return rv, {"Job": job.ref() if job is not None else None}
 
 

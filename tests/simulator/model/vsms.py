@@ -24,6 +24,7 @@ from .vms import (
     connect_port,
     create_vm,
     disconnect_port,
+    remove_mirror,
     settings_of_kind,
     vm_cs,
     vm_settings,
@@ -120,6 +121,7 @@ def delete_vm(host, cs):
         host.remove(dev)
     for gsd in host.linked(cs, "Msvm_ElementSettingData"):
         host.remove(gsd)
+    remove_mirror(host, cs)
     host.remove(cs)
 
 

@@ -100,3 +100,30 @@ def test_v1_image_and_switch_services(v1host, clock):
     rv, out = invoke(v1host, "Msvm_VirtualSwitchManagementService", None, "CreateSwitchPort", V1,
                      VirtualSwitch=sw.ref(), Name="p1", FriendlyName="port", ScopeOfResidence="")
     assert rv == 0 and out["CreatedSwitchPort"].class_name == "Msvm_SwitchPort"
+
+
+def test_2012_answers_both_namespaces(clock):
+    h = build_host("2012", vms=4, switches=1, seed=3, clock=clock)
+    v2 = {v.properties["Name"]: v for v in vms(h)}
+    v1 = [c for c in h.instances(V1, "Msvm_ComputerSystem") if c.properties["Name"] in v2]
+    assert len(v1) == 4
+    # virt-who's v1 probe: realized settings by SettingType = 3
+    sds = [s for s in h.instances(V1, "Msvm_VirtualSystemSettingData") if s.properties["SettingType"] == 3]
+    assert {s.properties["ElementName"] for s in sds} == {v.properties["ElementName"] for v in v2.values()}
+    mirror = next(c for c in v1 if v2[c.properties["Name"]].properties["EnabledState"] == 3)
+    rv, out = invoke(h, "Msvm_ComputerSystem", mirror, "RequestStateChange", V1, RequestedState=2)
+    assert rv == 4096 and out["Job"].namespace == V1
+    clock.advance(60)
+    assert mirror.properties["EnabledState"] == 2 and v2[mirror.properties["Name"]].properties["EnabledState"] == 2
+    invoke(h, "Msvm_ComputerSystem", mirror, "RequestStateChange", V1, RequestedState=32768)
+    clock.advance(60)
+    assert mirror.properties["EnabledState"] == 32768 and v2[mirror.properties["Name"]].properties["EnabledState"] == 9
+    rv, out = invoke(h, SVC, None, "GetSummaryInformation", V1, RequestedInformation=[0, 1, 100])
+    states = {s.properties["Name"]: s.properties["EnabledState"] for s in out["SummaryInformation"]}
+    assert states[mirror.properties["Name"]] == 32768
+
+
+def test_v1_summary_information(v1host):
+    rv, out = invoke(v1host, SVC, None, "GetSummaryInformation", V1, RequestedInformation=[0, 1, 3, 100])
+    assert rv == 0 and len(out["SummaryInformation"]) == 6
+    assert all(isinstance(s.properties["Notes"], str) for s in out["SummaryInformation"])
