@@ -37,6 +37,11 @@ class WsmanHandler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = 120  # idle keep-alive connections
 
+    def setup(self):
+        super().setup()
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def version_string(self):
         return SERVER
 
@@ -58,9 +63,12 @@ class WsmanHandler(BaseHTTPRequestHandler):
         if close:
             self.send_header("Connection", "close")
             self.close_connection = True
-        self.end_headers()
+        # headers and body in one write (two small writes meet Nagle + delayed ACK: 40 ms stalls)
+        self._headers_buffer.append(b"\r\n")
         if body:
-            self.wfile.write(body)
+            self._headers_buffer.append(body)
+        self.wfile.write(b"".join(self._headers_buffer))
+        self._headers_buffer = []
 
     def _read_body(self) -> bytes:
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
