@@ -345,6 +345,11 @@ def connection_spec_from_params(params: Mapping, environ: Mapping | None = None)
         text = str(hostname_opt).strip()
         if "://" in text:
             raise OptionError("%s: '%s' looks like a URI; put it in the 'uri' option instead" % (hostname_source, text))
+        if re.match(r"^(\[[^\]]*\]|[^:\[\]]+):\d*$", text):
+            raise OptionError(
+                "%s: '%s' includes a port; give only the host here and the port in the 'port' option"
+                % (hostname_source, text)
+            )
         bracketed = text.startswith("[") and text.endswith("]")
         hostname = _parse_host(text[1:-1] if bracketed else text, hostname_source, bracketed=bracketed)
     if parts is not None:
