@@ -96,3 +96,72 @@ def _gnac_props(conf, out):
     out["IPAddressOrigins"] = [4] * len(ips)
     out["DefaultGateways"] = [v4.rsplit(".", 1)[0] + ".1"] if v4 else []
     out["DNSServers"] = [v4.rsplit(".", 1)[0] + ".1"] if v4 else []
+
+
+# ---- host -> guest items: VSMS Add/Modify/RemoveKvpItems (5.12, 5b.4) ------------------------------
+def _kvp_settings(host, cs):
+    from .vms import settings_of_kind, vm_vssd
+
+    vssd = vm_vssd(host, cs.namespace, cs.values["Name"])
+    found = settings_of_kind(host, vssd, "kvp_ic") if vssd is not None else []
+    return found[0] if found else None
+
+
+def _kvp_items(host, ns, params, cs):
+    from ..values import EmbeddedInstance
+    from .convert import BadValue, embedded_values
+
+    out = []
+    cd = host.schema.get_class(ns, "Msvm_KvpExchangeDataItem")
+    for emb in params.get("DataItems") or []:
+        if not isinstance(emb, EmbeddedInstance):
+            return None
+        try:
+            vals = embedded_values(cd, emb)
+        except BadValue:
+            return None
+        name, data = vals.get("Name"), vals.get("Data")
+        if not name or len(name) > 1024 or (data is not None and len(data) > 1024):
+            return None
+        out.append((name, data or "", vals.get("Source") or 0))
+    return out or None
+
+
+def _kvp_change(host, ns, params, mode):
+    from .jobs import start_job
+
+    cs = host.resolve(params.get("TargetSystem"))
+    if cs is None or cs.values.get("_state") is None:
+        return 32773, {}
+    items = _kvp_items(host, ns, params, cs)
+    sd = _kvp_settings(host, cs)
+    if items is None or sd is None:
+        return 32773, {}
+    store = dict(cs.values.get("_host_kvp") or {})
+    for name, _data, _source in items:
+        exists = name in store
+        if (mode == "add" and exists) or (mode != "add" and not exists):
+            job = start_job(host, ns, 2, "Exchanging Key-Value Pair Items",
+                            error=(32773, f"The key '{name}' {'already exists' if exists else 'does not exist'}."))
+            return 4096, {"Job": job.ref()}
+    for name, data, _source in items:
+        if mode == "remove":
+            store.pop(name, None)
+        else:
+            store[name] = data
+    cs.values["_host_kvp"] = store
+    sd.values["HostExchangeItems"] = [kvp_item_xml(n, d, 0) for n, d in store.items()]
+    job = start_job(host, ns, 2, "Exchanging Key-Value Pair Items", affected=[(cs, [0])])
+    return 4096, {"Job": job.ref()}
+
+
+def _register():
+    from .registry import method
+
+    for mode in ("add", "modify", "remove"):
+        name = {"add": "AddKvpItems", "modify": "ModifyKvpItems", "remove": "RemoveKvpItems"}[mode]
+        method("Msvm_VirtualSystemManagementService", name)(
+            lambda host, ns, svc, params, _m=mode: _kvp_change(host, ns, params, _m))
+
+
+_register()

@@ -253,3 +253,21 @@ def test_disk_in_use_and_iso_swap(host, clock):
     assert rv == 4096 and "in use" in finish(host, clock, out).properties["ErrorDescription"]
     assert swap(vhd_a, vhd_a.properties["HostResource"][0])[0] == 0  # unchanged value is not a change
     assert swap(vhd_a, "C:\\ISO\\virtio-win.iso")[0] == 4096  # an ISO is not a disk
+
+
+def test_host_kvp_items(host, clock):
+    vm = vms(host)[0]
+
+    def call(method, **items):
+        return invoke(host, SVC, None, method, TargetSystem=vm.ref(), DataItems=[
+            emb("Msvm_KvpExchangeDataItem", Name=k, Data=v, Source="0") for k, v in items.items()])
+
+    rv, out = call("AddKvpItems", role="web")
+    assert rv == 4096 and finish(host, clock, out).properties["JobState"] == 7
+    sd = next(s for s in settings(host, vm, "Msvm_KvpExchangeComponentSettingData"))
+    assert '<VALUE>role</VALUE>' in sd.properties["HostExchangeItems"][0]
+    assert finish(host, clock, call("AddKvpItems", role="db")[1]).properties["JobState"] == 10
+    assert finish(host, clock, call("ModifyKvpItems", role="db")[1]).properties["JobState"] == 7
+    assert "<VALUE>db</VALUE>" in sd.properties["HostExchangeItems"][0]
+    assert finish(host, clock, call("RemoveKvpItems", role="")[1]).properties["JobState"] == 7
+    assert sd.properties["HostExchangeItems"] == []
