@@ -205,6 +205,20 @@ def add_definitions(host, ns):
             continue
         sub = kind.sub if name != "physical_disk" else kind.sub.replace("Synthetic Disk Drive", "Physical Disk Drive")
         pool = str(uuid.uuid5(uuid.NAMESPACE_URL, f"hyperv-sim-pool:{sub}")).upper()
+        caps = None
+        if host.schema.has_class(ns, "Msvm_ResourcePool"):
+            pool_inst = host.add(ns, "Msvm_ResourcePool", {
+                "InstanceID": f"Microsoft:{pool}", "PoolID": "", "Primordial": True, "ResourceType": kind.rt,
+                "ResourceSubType": sub, "ElementName": kind.caption, "Caption": "Resource Pool",
+                "AllocationUnits": kind.template.get("AllocationUnits"), "HealthState": 5, "OperationalStatus": [2],
+            })
+            caps = host.add(ns, "Msvm_AllocationCapabilities", {
+                "InstanceID": f"Microsoft:{pool}", "ResourceType": kind.rt, "ResourceSubType": sub,
+                "ElementName": kind.caption, "Caption": "Allocation Capabilities", "RequestTypesSupported": 3,
+                "SharingMode": 3, "SupportedAddStates": [2, 3], "SupportedRemoveStates": [2, 3],
+            })
+            host.link("Msvm_ElementCapabilities", "ManagedElement", pool_inst, "Capabilities", caps,
+                      {"Characteristics": [2]})
         for role, qty in _limits(host, name).items():
             vals = {"InstanceID": f"Microsoft:Definition\\{pool}\\{role}", "VirtualQuantity": qty,
                     "ResourceSubType": sub, "_kind": name, "_definition": role}
@@ -215,5 +229,9 @@ def add_definitions(host, ns):
             if name == "memory":
                 vals.update(Reservation=qty, Limit=qty)
             cd = host.schema.get_class(ns, kind.cls)
-            host.add(ns, kind.cls, {k: v for k, v in vals.items() if k.startswith("_") or cd.prop(k)},
-                     D.template(ns, kind.name))
+            row = host.add(ns, kind.cls, {k: v for k, v in vals.items() if k.startswith("_") or cd.prop(k)},
+                           D.template(ns, kind.name))
+            if caps is not None:  # ValueRole 0 default / 3 supported; ValueRange 0 point, 1 min, 2 max, 3 increment
+                rng = ROLES.index(role)
+                host.link("Msvm_SettingsDefineCapabilities", "GroupComponent", caps, "PartComponent", row,
+                          {"ValueRole": 0 if role == "Default" else 3, "ValueRange": rng, "PropertyPolicy": 0})

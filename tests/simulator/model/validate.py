@@ -150,7 +150,7 @@ def check(table, values, current, ctx, identity=frozenset()):
     """Errors for `values` against `table`: read-only properties that differ from `current`, and
     values a check refuses. -> error text or None."""
     for name, v in values.items():
-        if name.startswith("_"):
+        if name.startswith("_") or (name in identity and v is None):
             continue
         if name in table:
             fn = table[name]

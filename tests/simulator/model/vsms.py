@@ -100,7 +100,17 @@ def define_system(host, ns, svc, params):
         if k in table and k not in ("ElementName", "VirtualSystemSubType"):
             vssd.values[k] = v
     try:
-        _add_resources(host, ns, vssd, params.get("ResourceSettings") or [])
+        adds = []
+        for emb in params.get("ResourceSettings") or []:
+            cls, rvals = _emb(host, ns, emb, "Msvm_ResourceAllocationSettingData")
+            kind = D.kind_of(ns, cls, rvals)
+            if kind in ("processor", "memory"):  # the VM's own processor / memory: set, not add
+                target = settings_of_kind(host, vssd, kind)[0]
+                rvals.pop("InstanceID", None)
+                _apply_modify(host, target, _check_modify(host, target, dict(rvals, InstanceID=None)))
+            else:
+                adds.append(emb)
+        _add_resources(host, ns, vssd, adds)
     except Refused as exc:
         delete_vm(host, cs)
         return failed_job(host, ns, 1, "Defining Virtual Machine", exc.code, exc.text)

@@ -394,6 +394,36 @@ class Msvm_StorageJob : CIM_ConcreteJob
   JobType uint16
   Parent string
 
+# resource pools and allocation capabilities (5.8 "How default templates are found", method 1)
+class Msvm_ResourcePool : CIM_LogicalElement
+  keys InstanceID
+  AllocationUnits string
+  Capacity uint64
+  OtherResourceType string
+  PoolID string
+  Primordial boolean
+  Reserved uint64
+  ResourceSubType string
+  ResourceType uint16
+class Msvm_AllocationCapabilities : CIM_ManagedElement
+  keys InstanceID
+  OtherResourceType string
+  RequestTypesSupported uint16
+  ResourceSubType string
+  ResourceType uint16
+  SharingMode uint16
+  SupportedAddStates uint16[]
+  SupportedRemoveStates uint16[]
+assoc Msvm_ElementCapabilities
+  keys ManagedElement Capabilities
+  Capabilities ref:CIM_ManagedElement
+  Characteristics uint16[]
+  ManagedElement ref:CIM_ManagedElement
+assoc Msvm_SettingsDefineCapabilities : CIM_Component
+  PropertyPolicy uint16
+  ValueRange uint16
+  ValueRole uint16
+
 # associations
 assoc Msvm_SettingsDefineState
   keys ManagedElement SettingData

@@ -96,3 +96,16 @@ def test_perf_counters_for_running_vcpus(host):
     rows = [r for r in host.instances("root/cimv2", "Win32_PerfRawData_HvStats_HyperVHypervisorVirtualProcessor")
             if r.properties["Name"].startswith(running.properties["ElementName"] + ":Hv VP ")]
     assert rows and rows[0].properties["PercentTotalRunTime"] > 0
+
+
+def test_template_through_pool_capabilities(host):
+    """The Microsoft-sample way to a default RASD (5.8): primordial pool -> capabilities -> ValueRole 0."""
+    pools = [p for p in host.instances(NS, "Msvm_ResourcePool")
+             if p.properties["ResourceSubType"] == "Microsoft:Hyper-V:Synthetic Disk Drive" and p.properties["Primordial"]]
+    assert len(pools) == 1
+    caps = host.associators(NS, pools[0], "Msvm_ElementCapabilities", "Msvm_AllocationCapabilities")[0]
+    refs = host.references(NS, caps, "Msvm_SettingsDefineCapabilities")
+    default = [r for r in refs if r.properties["ValueRole"] == 0 and r.properties["ValueRange"] == 0]
+    assert len(default) == 1
+    rasd = host.resolve(default[0].properties["PartComponent"])
+    assert rasd.properties["InstanceID"].endswith("\\Default") and rasd.properties["ResourceType"] == 17

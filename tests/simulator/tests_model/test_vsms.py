@@ -271,3 +271,24 @@ def test_host_kvp_items(host, clock):
     assert "<VALUE>db</VALUE>" in sd.properties["HostExchangeItems"][0]
     assert finish(host, clock, call("RemoveKvpItems", role="")[1]).properties["JobState"] == 7
     assert sd.properties["HostExchangeItems"] == []
+
+
+def test_define_system_with_processor_memory_and_disk(host, clock):
+    rv, out = host.invoke(NS, SVC, VSMS, "DefineSystem", {
+        "SystemSettings": emb("Msvm_VirtualSystemSettingData", ElementName="full"),
+        "ResourceSettings": [
+            emb("Msvm_ProcessorSettingData", ResourceType="3", ResourceSubType="Microsoft:Hyper-V:Processor",
+                VirtualQuantity="4"),
+            emb("Msvm_MemorySettingData", ResourceType="4", ResourceSubType="Microsoft:Hyper-V:Memory",
+                VirtualQuantity="4096"),
+        ]})
+    assert rv == 4096 and finish(host, clock, out).properties["JobState"] == 7
+    vm = host.resolve(out["ResultingSystem"])
+    assert settings(host, vm, "Msvm_ProcessorSettingData")[0].properties["VirtualQuantity"] == 4
+    assert settings(host, vm, "Msvm_MemorySettingData")[0].properties["VirtualQuantity"] == 4096
+    n = len(vms(host))
+    rv, out = host.invoke(NS, SVC, VSMS, "DefineSystem", {
+        "SystemSettings": emb("Msvm_VirtualSystemSettingData", ElementName="bad-mem"),
+        "ResourceSettings": [emb("Msvm_MemorySettingData", ResourceType="4",
+                                 ResourceSubType="Microsoft:Hyper-V:Memory", VirtualQuantity="1023")]})
+    assert finish(host, clock, out).properties["ErrorCode"] == 32773 and len(vms(host)) == n
