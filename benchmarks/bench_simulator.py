@@ -27,8 +27,11 @@ from tests.simulator.server import SimHost  # noqa: E402
 
 V2 = "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/virtualization/v2/"
 CS = V2 + "Msvm_ComputerSystem"
-NS = {"s": "http://www.w3.org/2003/05/soap-envelope", "n": "http://schemas.xmlsoap.org/ws/2004/09/enumeration",
-      "w": "http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd"}
+NS = {
+    "s": "http://www.w3.org/2003/05/soap-envelope",
+    "n": "http://schemas.xmlsoap.org/ws/2004/09/enumeration",
+    "w": "http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd",
+}
 CT = {"Content-Type": "application/soap+xml;charset=UTF-8"}
 
 
@@ -46,16 +49,22 @@ def env(action, uri, body, selectors=""):
 
 
 def get_rate(sim, name, clients, seconds):
-    sel = ('<w:SelectorSet><w:Selector Name="CreationClassName">Msvm_ComputerSystem</w:Selector>'
-           f'<w:Selector Name="Name">{name}</w:Selector></w:SelectorSet>')
+    sel = (
+        '<w:SelectorSet><w:Selector Name="CreationClassName">Msvm_ComputerSystem</w:Selector>'
+        f'<w:Selector Name="Name">{name}</w:Selector></w:SelectorSet>'
+    )
     counts = [0] * clients
     stop = time.monotonic() + seconds
 
     def run(i):
         s = requests.Session()
         while time.monotonic() < stop:
-            r = s.post(sim.url, data=env("http://schemas.xmlsoap.org/ws/2004/09/transfer/Get", CS, "", sel),
-                       headers=CT, auth=("admin", "secret"))
+            r = s.post(
+                sim.url,
+                data=env("http://schemas.xmlsoap.org/ws/2004/09/transfer/Get", CS, "", sel),
+                headers=CT,
+                auth=("admin", "secret"),
+            )
             assert r.status_code == 200
             counts[i] += 1
 
@@ -72,16 +81,27 @@ def enumerate_all(sim, max_elements):
     s = requests.Session()
     s.post(sim.url, data=env("urn:warmup", CS, ""), headers=CT, auth=("admin", "secret"))
     t0 = time.monotonic()
-    r = s.post(sim.url, data=env("http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate", CS,
-                                 "<n:Enumerate/>"), headers=CT, auth=("admin", "secret"))
+    r = s.post(
+        sim.url,
+        data=env("http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate", CS, "<n:Enumerate/>"),
+        headers=CT,
+        auth=("admin", "secret"),
+    )
     ctx = etree.fromstring(r.content).xpath("//n:EnumerationContext/text()", namespaces=NS)[0]
     items = requests_n = 0
     bytes_in = 0
     me = f"<n:MaxElements>{max_elements}</n:MaxElements>" if max_elements else ""
     while True:
-        r = s.post(sim.url, data=env("http://schemas.xmlsoap.org/ws/2004/09/enumeration/Pull", CS,
-                                     f"<n:Pull><n:EnumerationContext>{ctx}</n:EnumerationContext>{me}</n:Pull>"),
-                   headers=CT, auth=("admin", "secret"))
+        r = s.post(
+            sim.url,
+            data=env(
+                "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Pull",
+                CS,
+                f"<n:Pull><n:EnumerationContext>{ctx}</n:EnumerationContext>{me}</n:Pull>",
+            ),
+            headers=CT,
+            auth=("admin", "secret"),
+        )
         requests_n += 1
         bytes_in += len(r.content)
         root = etree.fromstring(r.content)
@@ -102,8 +122,11 @@ def main():
 
     small = SimHost(build_host(vms=3)).start()
     try:
-        name = next(i.properties["Name"] for i in small.host.instances("root/virtualization/v2", "Msvm_ComputerSystem")
-                    if i.properties["Name"] != small.host.computer_name)
+        name = next(
+            i.properties["Name"]
+            for i in small.host.instances("root/virtualization/v2", "Msvm_ComputerSystem")
+            if i.properties["Name"] != small.host.computer_name
+        )
         print(f"Get, 1 client:  {get_rate(small, name, 1, args.seconds):7.0f} requests/s")
         print(f"Get, {args.clients} clients: {get_rate(small, name, args.clients, args.seconds):7.0f} requests/s")
     finally:
@@ -119,8 +142,10 @@ def main():
             for _ in range(3 if me else 1):
                 dt, items, n, size = enumerate_all(big, me)
                 best = dt if best is None else min(best, dt)
-            print(f"Enumerate+Pulls of {items - 1} VMs (+host), {label}: {best:.3f} s, {n} requests, "
-                  f"{size / 1024:.0f} KiB")
+            print(
+                f"Enumerate+Pulls of {items - 1} VMs (+host), {label}: {best:.3f} s, {n} requests, "
+                f"{size / 1024:.0f} KiB"
+            )
     finally:
         big.stop()
 

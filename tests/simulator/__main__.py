@@ -41,13 +41,28 @@ def main(argv=None) -> int:
     for i in range(max(1, args.hosts)):
         name = args.computer_name if args.hosts == 1 else f"{args.computer_name}-{i + 1}"
         state = state_file_for(args.state, i + 1, args.hosts)
-        model = load_or_build(state, persona=args.hyperv_version, vms=args.vms, switches=args.switches,
-                              computer_name=name, seed=args.seed + i)
-        sim = SimHost(model, {args.user: args.password}, bind=args.host,
-                      port=(args.port + i) if args.port else 0, tls=args.tls, certfile=args.cert,
-                      keyfile=args.key, basic_enabled=not args.no_basic,
-                      allow_unencrypted=not args.no_unencrypted, enum_timeout_s=args.enum_timeout,
-                      state_file=state, seed=args.seed + i)
+        model = load_or_build(
+            state,
+            persona=args.hyperv_version,
+            vms=args.vms,
+            switches=args.switches,
+            computer_name=name,
+            seed=args.seed + i,
+        )
+        sim = SimHost(
+            model,
+            {args.user: args.password},
+            bind=args.host,
+            port=(args.port + i) if args.port else 0,
+            tls=args.tls,
+            certfile=args.cert,
+            keyfile=args.key,
+            basic_enabled=not args.no_basic,
+            allow_unencrypted=not args.no_unencrypted,
+            enum_timeout_s=args.enum_timeout,
+            state_file=state,
+            seed=args.seed + i,
+        )
         sim.start()
         sim.inject(latency_ms=args.latency_ms, fault_rate=args.fault_rate)
         sims.append(sim)

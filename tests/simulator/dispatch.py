@@ -47,8 +47,10 @@ from .soap import (
 from .values import Ref
 
 _INT_TYPES = {"uint8", "uint16", "uint32", "uint64", "sint8", "sint16", "sint32", "sint64"}
-ENV_DECL_INVOKE = (ENV_DECL_TRANSFER.replace('xmlns:w=', f'xmlns:n="{NS_N}" xmlns:w=')
-                   + f' xmlns:b="{NS_B}" xmlns:cim="{NS_CIM}" xmlns:xsi="{NS_XSI}"')
+ENV_DECL_INVOKE = (
+    ENV_DECL_TRANSFER.replace("xmlns:w=", f'xmlns:n="{NS_N}" xmlns:w=')
+    + f' xmlns:b="{NS_B}" xmlns:cim="{NS_CIM}" xmlns:xsi="{NS_XSI}"'
+)
 
 
 class Answer:
@@ -64,20 +66,30 @@ class Answer:
 
 # ---- resource URIs ------------------------------------------------------------------------------
 
+
 def split_uri(uri: str):
     """-> (namespace, class or "*") for `…/wmi/<ns>/<Class>`; DMTF URIs -> (None, Class)."""
     if not uri:
-        raise WsmanFault("Sender", "w:InvalidResourceURI", "The WS-Management service cannot process the request "
-                         "because the resource URI is missing. ", 2150858811)
+        raise WsmanFault(
+            "Sender",
+            "w:InvalidResourceURI",
+            "The WS-Management service cannot process the request because the resource URI is missing. ",
+            2150858811,
+        )
     if uri.lower().startswith(WMI_PREFIX.lower()):
-        rest = uri[len(WMI_PREFIX):].split("?", 1)[0].strip("/")
+        rest = uri[len(WMI_PREFIX) :].split("?", 1)[0].strip("/")
         if "/" in rest:
             ns, cls = rest.rsplit("/", 1)
             return ns, cls
     if uri.lower().startswith(DMTF_PREFIX.lower()):
-        return None, uri[len(DMTF_PREFIX):]
-    raise WsmanFault("Sender", "a:DestinationUnreachable", "The WS-Management service cannot process the request "
-                     "because the resource URI is not valid or not supported. ", 2150858752, "InvalidResourceURI")
+        return None, uri[len(DMTF_PREFIX) :]
+    raise WsmanFault(
+        "Sender",
+        "a:DestinationUnreachable",
+        "The WS-Management service cannot process the request because the resource URI is not valid or not supported. ",
+        2150858752,
+        "InvalidResourceURI",
+    )
 
 
 def _missing_namespace(ns) -> str:
@@ -106,8 +118,10 @@ def _class_or_fault(sim, ns, cls):
     try:
         return sim.host.schema.get_class(ns, cls)
     except errors.UnknownClass:
-        raise f_not_found("The WS-Management service cannot process the request. The WMI service or the WMI "
-                          "provider returned an unknown error: HRESULT 0x80041010 ") from None
+        raise f_not_found(
+            "The WS-Management service cannot process the request. The WMI service or the WMI "
+            "provider returned an unknown error: HRESULT 0x80041010 "
+        ) from None
 
 
 def map_error(exc: errors.SimError, op: str) -> WsmanFault:
@@ -116,68 +130,108 @@ def map_error(exc: errors.SimError, op: str) -> WsmanFault:
         return f_cannot_process_filter(msg, wmi=True) if op == "enumerate" else f_not_found(msg)
     if isinstance(exc, errors.UnknownClass):
         if op == "enumerate":
-            return f_cannot_process_filter("The WS-Management service cannot process the request. The specified "
-                                           "class does not exist in the given namespace. ")
+            return f_cannot_process_filter(
+                "The WS-Management service cannot process the request. The specified "
+                "class does not exist in the given namespace. "
+            )
         return f_not_found(msg)
     if isinstance(exc, errors.InvalidSelectors):
         return f_invalid_selectors(detail="InsufficientSelectors")
     if isinstance(exc, errors.NotFound):
         return f_not_found()
     if isinstance(exc, errors.InvalidQuery):
-        return f_cannot_process_filter(f"The WS-Management service cannot process the request. The WQL query "
-                                       f"is invalid. {msg} ")
+        return f_cannot_process_filter(
+            f"The WS-Management service cannot process the request. The WQL query is invalid. {msg} "
+        )
     if isinstance(exc, errors.MethodNotFound):
-        return WsmanFault("Sender", "a:ActionNotSupported", f"The action is not supported by the service. {msg} ",
-                          2150858771)
+        return WsmanFault(
+            "Sender", "a:ActionNotSupported", f"The action is not supported by the service. {msg} ", 2150858771
+        )
     if isinstance(exc, errors.InvalidParameter):
-        return WsmanFault("Sender", "w:InvalidParameter", f"The WS-Management service cannot process the request. "
-                          f"The WMI provider returned an invalid parameter error. {msg} ", 2150859038,
-                          "InvalidValue")
+        return WsmanFault(
+            "Sender",
+            "w:InvalidParameter",
+            f"The WS-Management service cannot process the request. "
+            f"The WMI provider returned an invalid parameter error. {msg} ",
+            2150859038,
+            "InvalidValue",
+        )
     if isinstance(exc, errors.AccessDenied):
-        return WsmanFault("Sender", "w:AccessDenied", "The WS-Management service cannot process the request. "
-                          "The WMI service returned an 'access denied' error. ", 2150859012)
+        return WsmanFault(
+            "Sender",
+            "w:AccessDenied",
+            "The WS-Management service cannot process the request. The WMI service returned an 'access denied' error. ",
+            2150859012,
+        )
     return WsmanFault("Receiver", "w:InternalError", msg, 2150858752)
 
 
 # ---- header checks ------------------------------------------------------------------------------
 
+
 def check_headers(req, sim) -> int:
     """Validate the addressing headers (reference 1.6, 4.3); -> effective MaxEnvelopeSize in bytes."""
     if not req.message_id:
-        raise f_bad_header("The WS-Management service cannot process a SOAP header in the request that has "
-                           "mustUnderstand=\"true\". The MessageID header is missing or empty. ")
+        raise f_bad_header(
+            "The WS-Management service cannot process a SOAP header in the request that has "
+            'mustUnderstand="true". The MessageID header is missing or empty. '
+        )
     if not req.reply_to_present:
-        raise WsmanFault("Sender", "a:MessageInformationHeaderRequired", "The WS-Management service cannot process "
-                         "the request because the ReplyTo header is missing. ", 2150858769)
+        raise WsmanFault(
+            "Sender",
+            "a:MessageInformationHeaderRequired",
+            "The WS-Management service cannot process the request because the ReplyTo header is missing. ",
+            2150858769,
+        )
     if req.reply_to != "http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous":
-        raise f_unsupported("AddressingMode", "The WS-Management service does not support the specified "
-                            "addressing mode: ReplyTo must be the anonymous address. ")
+        raise f_unsupported(
+            "AddressingMode",
+            "The WS-Management service does not support the specified "
+            "addressing mode: ReplyTo must be the anonymous address. ",
+        )
     if req.locale_must_understand:
-        raise f_unsupported("Locale", "The WS-Management service does not support the Locale header with "
-                            "mustUnderstand=\"true\". ")
+        raise f_unsupported(
+            "Locale", 'The WS-Management service does not support the Locale header with mustUnderstand="true". '
+        )
     if req.data_locale_must_understand:
-        raise f_unsupported("DataLocale", "The WS-Management service does not support the DataLocale header "
-                            "with mustUnderstand=\"true\". ")
+        raise f_unsupported(
+            "DataLocale",
+            'The WS-Management service does not support the DataLocale header with mustUnderstand="true". ',
+        )
     if req.bad_header:
-        raise f_bad_header(f"The WS-Management service cannot process the request because the {req.bad_header} "
-                           "header value is not valid. ")
+        raise f_bad_header(
+            f"The WS-Management service cannot process the request because the {req.bad_header} "
+            "header value is not valid. "
+        )
     if req.operation_timeout is not None and req.operation_timeout <= 0:
-        raise f_bad_header("The WS-Management service cannot process the request because the OperationTimeout "
-                           "header value is not valid. ")
+        raise f_bad_header(
+            "The WS-Management service cannot process the request because the OperationTimeout "
+            "header value is not valid. "
+        )
     if req.unknown_must_understand:
-        raise WsmanFault("MustUnderstand", None, "The WS-Management service cannot process a SOAP header in the "
-                         "request that has mustUnderstand=\"true\". ", not_understood=req.unknown_must_understand)
+        raise WsmanFault(
+            "MustUnderstand",
+            None,
+            'The WS-Management service cannot process a SOAP header in the request that has mustUnderstand="true". ',
+            not_understood=req.unknown_must_understand,
+        )
     limit = sim.host.persona.max_envelope_kb * 1024
     if req.max_envelope_size is not None:
         if req.max_envelope_size < 8192:
-            raise WsmanFault("Sender", "w:EncodingLimit", "The WS-Management service cannot process the request "
-                             "because the MaxEnvelopeSize is smaller than the minimum of 8192. ", 2150858805,
-                             "MinimumEnvelopeLimit")
+            raise WsmanFault(
+                "Sender",
+                "w:EncodingLimit",
+                "The WS-Management service cannot process the request "
+                "because the MaxEnvelopeSize is smaller than the minimum of 8192. ",
+                2150858805,
+                "MinimumEnvelopeLimit",
+            )
         limit = min(limit, req.max_envelope_size)
     return limit
 
 
 # ---- entry point --------------------------------------------------------------------------------
+
 
 def handle(sim, data: bytes, user=None, authenticated=True) -> Answer:
     relates = None
@@ -187,8 +241,12 @@ def handle(sim, data: bytes, user=None, authenticated=True) -> Answer:
         try:
             req = parse_request(data)
         except (etree.XMLSyntaxError, ValueError) as exc:
-            raise WsmanFault("Sender", "w:SchemaValidationError", "The WS-Management service cannot process the "
-                             f"request because the XML is invalid. {exc} ", 2150858819) from None
+            raise WsmanFault(
+                "Sender",
+                "w:SchemaValidationError",
+                f"The WS-Management service cannot process the request because the XML is invalid. {exc} ",
+                2150858819,
+            ) from None
         relates = req.message_id
         first = req.body_first
         if not req.action and first is not None and first.tag == f"{{{NS_WSMID}}}Identify":
@@ -219,15 +277,16 @@ def handle(sim, data: bytes, user=None, authenticated=True) -> Answer:
                 action_name = action.rsplit("/", 1)[-1]
                 raise f_action_not_supported(action)
             if req.resource_uri and action.lower().startswith(req.resource_uri.lower() + "/"):
-                method = action[len(req.resource_uri) + 1:]
+                method = action[len(req.resource_uri) + 1 :]
                 action_name = f"Invoke:{method}"
                 body = do_invoke(sim, req, method)
                 sim.state_changed()
                 return Answer(200, body, action_name, class_name)
             raise f_action_not_supported(action)
     except WsmanFault as fault:
-        return Answer(fault.status, _fault_body(sim, fault, relates), action_name, class_name,
-                      fault.subcode or fault.code)
+        return Answer(
+            fault.status, _fault_body(sim, fault, relates), action_name, class_name, fault.subcode or fault.code
+        )
 
 
 def _fault_body(sim, fault, relates):
@@ -249,6 +308,7 @@ def identify(sim, authenticated) -> str:
 
 
 # ---- Get ----------------------------------------------------------------------------------------
+
 
 def _selectors(req, cd):
     """Selector dict checked against the class keys (names case-insensitive)."""
@@ -279,8 +339,12 @@ def _target(sim, req, allow_partial=False):
         cimns = next((v for k, v in req.selector_list if k.lower() == "__cimnamespace"), "root/hardware")
         ns = cimns
     if cls == "*":
-        raise WsmanFault("Sender", "w:InvalidParameter", "The WS-Management service cannot process the request "
-                         "because the resource URI must name a class. ", 2150858752)
+        raise WsmanFault(
+            "Sender",
+            "w:InvalidParameter",
+            "The WS-Management service cannot process the request because the resource URI must name a class. ",
+            2150858752,
+        )
     ns = _ns_or_fault(sim, ns)
     cd = _class_or_fault(sim, ns, cls)
     return ns, cd, _selectors(req, cd)
@@ -298,6 +362,7 @@ def do_get(sim, req) -> str:
 
 
 # ---- Enumerate / Pull / Release -------------------------------------------------------------------
+
 
 def _child(el, ns, name):
     return el.find(f"{{{ns}}}{name}") if el is not None else None
@@ -323,8 +388,9 @@ def _epr_to_ref(el, sim) -> Ref:
                 cls = cd.name
                 order = {k.lower(): i for i, k in enumerate(cd.keys)}
                 names = {k.lower(): k for k in cd.keys}
-                keys = sorted(((names.get(k.lower(), k), v) for k, v in keys),
-                              key=lambda kv: order.get(kv[0].lower(), 99))
+                keys = sorted(
+                    ((names.get(k.lower(), k), v) for k, v in keys), key=lambda kv: order.get(kv[0].lower(), 99)
+                )
             except errors.SimError:
                 pass
     return Ref(ns, cls, tuple(keys))
@@ -350,8 +416,10 @@ def _run_wql(sim, ns, text):
         try:
             cd = host.schema.get_class(ns, q.class_name)
         except errors.UnknownClass:
-            raise f_cannot_process_filter("The WS-Management service cannot process the request. The specified "
-                                          "class does not exist in the given namespace. ") from None
+            raise f_cannot_process_filter(
+                "The WS-Management service cannot process the request. The specified "
+                "class does not exist in the given namespace. "
+            ) from None
         if q.props:
             for p in q.props:
                 if cd.prop(p) is None and not p.startswith("__"):
@@ -378,8 +446,9 @@ def _run_wql(sim, ns, text):
     try:
         source = host.get(src_ns, cd.name, keys)
     except errors.NotFound:
-        raise f_cannot_process_filter("The WS-Management service cannot process the request. The object "
-                                      "named in the query does not exist. ") from None
+        raise f_cannot_process_filter(
+            "The WS-Management service cannot process the request. The object named in the query does not exist. "
+        ) from None
     except errors.InvalidSelectors:
         raise errors.InvalidQuery(f"bad keys in {q.path!r}") from None
     o = q.options
@@ -387,8 +456,14 @@ def _run_wql(sim, ns, text):
         if kw in o and not host.schema.has_class(ns, o[kw]):
             raise errors.InvalidQuery(f"no class {o[kw]}")
     if q.kind == "associators":
-        items = host.associators(ns, source, assoc_class=o.get("assocclass"), result_class=o.get("resultclass"),
-                                 role=o.get("role"), result_role=o.get("resultrole"))
+        items = host.associators(
+            ns,
+            source,
+            assoc_class=o.get("assocclass"),
+            result_class=o.get("resultclass"),
+            role=o.get("role"),
+            result_role=o.get("resultrole"),
+        )
     else:
         items = host.references(ns, source, result_class=o.get("resultclass"), role=o.get("role"))
     blank = bool(o.get("classdefsonly"))
@@ -430,8 +505,10 @@ def do_enumerate(sim, req, user, max_bytes):
         if flt is None:
             ns = _ns_or_fault(sim, ns)
             if cls == "*":
-                raise f_cannot_process_filter("The WS-Management service cannot process the request. An "
-                                              "enumeration of all classes needs a filter. ")
+                raise f_cannot_process_filter(
+                    "The WS-Management service cannot process the request. An "
+                    "enumeration of all classes needs a filter. "
+                )
             cd = _class_or_fault(sim, ns, cls)
             class_name = cd.name
             items = host.instances(ns, cd.name)
@@ -439,9 +516,14 @@ def do_enumerate(sim, req, user, max_bytes):
             dialect = (flt.get("Dialect") or DIALECT_WQL).strip()
             if dialect == DIALECT_WQL:
                 if cls != "*":
-                    raise WsmanFault("Sender", "n:CannotProcessFilter", "The WS-Management service cannot process "
-                                     "the request. The resource URI for an Enumerate operation with a WQL filter "
-                                     "must not contain keys and its class part must be \"*\". ", 2150859016)
+                    raise WsmanFault(
+                        "Sender",
+                        "n:CannotProcessFilter",
+                        "The WS-Management service cannot process "
+                        "the request. The resource URI for an Enumerate operation with a WQL filter "
+                        'must not contain keys and its class part must be "*". ',
+                        2150859016,
+                    )
                 ns = _ns_or_fault(sim, ns, wql_filter=True)
                 items, class_name, opts = _run_wql(sim, ns, "".join(flt.itertext()))
             elif dialect == DIALECT_SELECTOR:
@@ -455,8 +537,12 @@ def do_enumerate(sim, req, user, max_bytes):
                 ns = _ns_or_fault(sim, ns)
                 items, class_name = _assoc_filter(sim, ns, flt)
             else:
-                raise WsmanFault("Sender", "n:FilterDialectRequestedUnavailable", "The WS-Management service "
-                                 "does not support the filter dialect. ", 2150858777)
+                raise WsmanFault(
+                    "Sender",
+                    "n:FilterDialectRequestedUnavailable",
+                    "The WS-Management service does not support the filter dialect. ",
+                    2150858777,
+                )
     except errors.SimError as exc:
         raise map_error(exc, "enumerate") from None
     render_item = _item_renderer(mode, opts.get("projection"), opts.get("keys_only", False), opts.get("blank", False))
@@ -494,10 +580,17 @@ def _selector_filter(host, ns, cd, flt):
         name = sel.get("Name") or ""
         pd = cd.prop(name)
         value = sel.text or ""
-        if name.lower() in wanted or pd is None or pd.is_array or pd.cim_type in ("datetime", "reference") \
-                or '"' in value or "'" in value:
-            raise f_cannot_process_filter("The WS-Management service cannot process the request. The selector "
-                                          "filter is not valid. ")
+        if (
+            name.lower() in wanted
+            or pd is None
+            or pd.is_array
+            or pd.cim_type in ("datetime", "reference")
+            or '"' in value
+            or "'" in value
+        ):
+            raise f_cannot_process_filter(
+                "The WS-Management service cannot process the request. The selector filter is not valid. "
+            )
         wanted[pd.name] = value.lower()
     out = []
     for inst in host.instances(ns, cd.name):
@@ -536,8 +629,14 @@ def _assoc_filter(sim, ns, flt):
         return (el.text or "").strip() if el is not None and (el.text or "").strip() else None
 
     if kind == "associators":
-        items = host.associators(ns, source, assoc_class=opt("AssociationClassName"),
-                                 result_class=opt("ResultClassName"), role=opt("Role"), result_role=opt("ResultRole"))
+        items = host.associators(
+            ns,
+            source,
+            assoc_class=opt("AssociationClassName"),
+            result_class=opt("ResultClassName"),
+            role=opt("Role"),
+            result_role=opt("ResultRole"),
+        )
     else:
         items = host.references(ns, source, result_class=opt("ResultClassName"), role=opt("Role"))
     return items, opt("ResultClassName")
@@ -576,6 +675,7 @@ def do_release(sim, req, user) -> str:
 
 # ---- Invoke -------------------------------------------------------------------------------------
 
+
 def _decode_param(sim, pd, el):
     if (el.get(f"{{{NS_XSI}}}nil") or "").lower() == "true":
         return None
@@ -606,8 +706,10 @@ def _decode_param(sim, pd, el):
         try:
             int(text.strip())
         except ValueError:
-            raise f_schema("The WS-Management service cannot process the request because the XML is invalid for "
-                           f"the schema: cannot convert the string {text!r} to a number ({pd.name}). ") from None
+            raise f_schema(
+                "The WS-Management service cannot process the request because the XML is invalid for "
+                f"the schema: cannot convert the string {text!r} to a number ({pd.name}). "
+            ) from None
     elif pd.cim_type == "boolean" and text.strip().lower() not in ("true", "false", "1", "0"):
         raise f_schema(f"The value of {pd.name} is not a boolean. ")
     return text
@@ -630,9 +732,14 @@ def do_invoke(sim, req, method) -> str:
         name = etree.QName(child).localname
         pd = md.param(name)
         if pd is None or pd.direction != "in":
-            raise WsmanFault("Sender", "w:InvalidParameter", f"The WS-Management service cannot process the "
-                             f"request. The parameter {name} is not an input of {cd.name}.{method}. ", 2150859038,
-                             "InvalidValue")
+            raise WsmanFault(
+                "Sender",
+                "w:InvalidParameter",
+                f"The WS-Management service cannot process the "
+                f"request. The parameter {name} is not an input of {cd.name}.{method}. ",
+                2150859038,
+                "InvalidValue",
+            )
         value = _decode_param(sim, pd, child)
         if pd.is_array:
             params.setdefault(pd.name, [])

@@ -164,8 +164,12 @@ class WsmanHandler(BaseHTTPRequestHandler):
         if status is not None:
             sim.log.record("injected", None, status, user=user)
             if status == 500:
-                fault = WsmanFault("Receiver", "w:InternalError", "The WS-Management service cannot process the "
-                                   "request. Injected internal error. ", 2150858752)
+                fault = WsmanFault(
+                    "Receiver",
+                    "w:InternalError",
+                    "The WS-Management service cannot process the request. Injected internal error. ",
+                    2150858752,
+                )
                 return self._send(500, fault_envelope(fault, None, sim.host.computer_name).encode("utf-8"))
             return self._send(status, close=True)
         if sim.injector.latency_ms or sim.injector.fault_rate:
@@ -174,8 +178,12 @@ class WsmanHandler(BaseHTTPRequestHandler):
                 sim.log.record("TimedOut", None, 500, "w:TimedOut", user)
                 return self._send(500, timed_out)
             if sim.injector.roll_fault():
-                fault = WsmanFault("Receiver", "w:InternalError", "The WS-Management service cannot process the "
-                                   "request. Injected internal error. ", 2150858752)
+                fault = WsmanFault(
+                    "Receiver",
+                    "w:InternalError",
+                    "The WS-Management service cannot process the request. Injected internal error. ",
+                    2150858752,
+                )
                 sim.log.record("injected", None, 500, "w:InternalError", user)
                 return self._send(500, fault_envelope(fault, None, sim.host.computer_name).encode("utf-8"))
         ans = dispatch.handle(sim, data, user=user if ok else None, authenticated=ok)

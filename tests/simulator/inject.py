@@ -74,8 +74,14 @@ class Injector:
                 sim.host.inject.stuck_state = False
 
     def state(self, sim=None) -> dict:
-        out = {"latency_ms": self.latency_ms, "fault_rate": self.fault_rate, "drop": self.drop,
-               "http_status": self.http_status, "count": self.http_count, "malformed": self.malformed}
+        out = {
+            "latency_ms": self.latency_ms,
+            "fault_rate": self.fault_rate,
+            "drop": self.drop,
+            "http_status": self.http_status,
+            "count": self.http_count,
+            "malformed": self.malformed,
+        }
         if sim is not None:
             for k in MODEL_SWITCHES:
                 out[k] = getattr(sim.host.inject, k)

@@ -103,8 +103,7 @@ def _scalar(v, prefix: str, name: str, cim_type: str, dt_prefix: str = "cim:") -
         if cim_type == "object":
             uri = class_uri(v.namespace, v.class_def.name)
             body = properties_xml(v.properties, v.class_def.properties, prefix="c:")
-            return (f'<{prefix}{name} xmlns:c="{uri}" xsi:type="c:{v.class_def.name}_Type">'
-                    f"{body}</{prefix}{name}>")
+            return f'<{prefix}{name} xmlns:c="{uri}" xsi:type="c:{v.class_def.name}_Type">{body}</{prefix}{name}>'
         text = esc(cimxml_text(v))
     else:
         text = esc(v)
@@ -140,8 +139,7 @@ def instance_xml(inst, keys_only: bool = False, blank: bool = False) -> str:
     body = properties_xml(props, cd.properties)
     uri = class_uri(inst.namespace, cls)
     return (
-        f'<p:{cls} xmlns:xsi="{NS_XSI}" xmlns:p="{uri}" xmlns:cim="{NS_CIM}" '
-        f'xsi:type="p:{cls}_Type">{body}</p:{cls}>'
+        f'<p:{cls} xmlns:xsi="{NS_XSI}" xmlns:p="{uri}" xmlns:cim="{NS_CIM}" xsi:type="p:{cls}_Type">{body}</p:{cls}>'
     )
 
 

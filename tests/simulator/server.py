@@ -34,14 +34,22 @@ def make_certificate(common_name: str, directory: str):
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = dt.datetime.now(dt.UTC)
-    san = x509.SubjectAlternativeName([
-        x509.DNSName(common_name), x509.DNSName("localhost"),
-        x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-    ])
+    san = x509.SubjectAlternativeName(
+        [
+            x509.DNSName(common_name),
+            x509.DNSName("localhost"),
+            x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+        ]
+    )
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=365)).add_extension(san, critical=False)
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=365))
+        .add_extension(san, critical=False)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
@@ -50,16 +58,33 @@ def make_certificate(common_name: str, directory: str):
     with open(certfile, "wb") as fh:
         fh.write(cert.public_bytes(serialization.Encoding.PEM))
     with open(keyfile, "wb") as fh:
-        fh.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
-                                   serialization.NoEncryption()))
+        fh.write(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+            )
+        )
     return certfile, keyfile
 
 
 class SimHost:
     """One simulated Hyper-V host on one port."""
 
-    def __init__(self, host, users=None, *, bind="127.0.0.1", port=0, tls=False, certfile=None, keyfile=None,
-                 basic_enabled=True, allow_unencrypted=True, enum_timeout_s=240.0, state_file=None, seed=0):
+    def __init__(
+        self,
+        host,
+        users=None,
+        *,
+        bind="127.0.0.1",
+        port=0,
+        tls=False,
+        certfile=None,
+        keyfile=None,
+        basic_enabled=True,
+        allow_unencrypted=True,
+        enum_timeout_s=240.0,
+        state_file=None,
+        seed=0,
+    ):
         self.host = host
         self.users = dict(users or {"admin": "secret"})
         self.bind = bind
@@ -90,8 +115,9 @@ class SimHost:
             ctx.load_cert_chain(self.certfile, self.keyfile)
             srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
         self._server = srv
-        self._thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2},
-                                        name=f"hvsim-{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=srv.serve_forever, kwargs={"poll_interval": 0.2}, name=f"hvsim-{self.port}", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -137,7 +163,7 @@ class SimHost:
         if self.state_file:
             try:
                 self.save_state()
-            except Exception as exc:  # noqa: BLE001 - a failed save must not fail the request
+            except Exception as exc:  # a failed save must not fail the request
                 print(f"hyperv simulator: cannot save state to {self.state_file}: {exc}", file=sys.stderr)
 
     def save_state(self):

@@ -85,8 +85,19 @@ def new_message_id() -> str:
 class WsmanFault(Exception):
     """A SOAP fault to send back (HTTP 500 unless status says otherwise)."""
 
-    def __init__(self, code, subcode, reason, wsman_code=None, detail_uri=None, action=None,
-                 provider=False, wmi_error=None, not_understood=None, status=500):
+    def __init__(
+        self,
+        code,
+        subcode,
+        reason,
+        wsman_code=None,
+        detail_uri=None,
+        action=None,
+        provider=False,
+        wmi_error=None,
+        not_understood=None,
+        status=500,
+    ):
         super().__init__(reason)
         self.code = code  # "Sender" / "Receiver" / "MustUnderstand"
         self.subcode = subcode  # "w:InvalidSelectors" or None
@@ -136,15 +147,27 @@ class Request:
 
 
 _KNOWN_HEADERS = {
-    (NS_A, "Action"), (NS_A, "To"), (NS_A, "MessageID"), (NS_A, "ReplyTo"), (NS_A, "FaultTo"),
-    (NS_W, "ResourceURI"), (NS_W, "SelectorSet"), (NS_W, "MaxEnvelopeSize"), (NS_W, "OperationTimeout"),
-    (NS_W, "Locale"), (NS_W, "OptionSet"), (NS_W, "RequestTotalItemsCountEstimate"), (NS_W, "FragmentTransfer"),
-    (NS_P, "DataLocale"), (NS_P, "SessionId"), (NS_P, "OperationID"), (NS_P, "SequenceId"), (NS_P, "ActivityId"),
+    (NS_A, "Action"),
+    (NS_A, "To"),
+    (NS_A, "MessageID"),
+    (NS_A, "ReplyTo"),
+    (NS_A, "FaultTo"),
+    (NS_W, "ResourceURI"),
+    (NS_W, "SelectorSet"),
+    (NS_W, "MaxEnvelopeSize"),
+    (NS_W, "OperationTimeout"),
+    (NS_W, "Locale"),
+    (NS_W, "OptionSet"),
+    (NS_W, "RequestTotalItemsCountEstimate"),
+    (NS_W, "FragmentTransfer"),
+    (NS_P, "DataLocale"),
+    (NS_P, "SessionId"),
+    (NS_P, "OperationID"),
+    (NS_P, "SequenceId"),
+    (NS_P, "ActivityId"),
 }
 
-_DURATION = re.compile(
-    r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d*)?)S)?)?$"
-)
+_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d*)?)S)?)?$")
 
 
 def parse_duration(text: str) -> float:
@@ -228,10 +251,7 @@ def parse_request(data: bytes) -> Request:
 def _header(action, message_id, relates_to) -> str:
     rel = f"<a:RelatesTo>{esc(relates_to)}</a:RelatesTo>" if relates_to else ""
     act = f"<a:Action>{esc(action)}</a:Action>" if action else ""
-    return (
-        f"<s:Header>{act}<a:MessageID>{message_id}</a:MessageID>"
-        f"<a:To>{ANONYMOUS}</a:To>{rel}</s:Header>"
-    )
+    return f"<s:Header>{act}<a:MessageID>{message_id}</a:MessageID><a:To>{ANONYMOUS}</a:To>{rel}</s:Header>"
 
 
 def envelope(decl: str, action: str, relates_to, body: str, lang: str = "en-US") -> str:
@@ -313,34 +333,51 @@ def wmi_error_xml(code: int, message: str) -> str:
 
 # ---- the faults of reference section 4.3, by name ---------------------------------------------
 
-def f_invalid_selectors(reason="The WS-Management service cannot process the request because the request "
-                        "contained invalid selectors for the resource. ", detail="UnexpectedSelectors"):
-    code = {"UnexpectedSelectors": 2150858843, "InsufficientSelectors": 2150858842,
-            "DuplicateSelectors": 2150858847, "TypeMismatch": 2150858844}[detail]
+
+def f_invalid_selectors(
+    reason="The WS-Management service cannot process the request because the request "
+    "contained invalid selectors for the resource. ",
+    detail="UnexpectedSelectors",
+):
+    code = {
+        "UnexpectedSelectors": 2150858843,
+        "InsufficientSelectors": 2150858842,
+        "DuplicateSelectors": 2150858847,
+        "TypeMismatch": 2150858844,
+    }[detail]
     return WsmanFault("Sender", "w:InvalidSelectors", reason, code, detail)
 
 
-def f_not_found(reason="The WS-Management service cannot process the request. The service cannot find "
-                "the resource identified by the resource URI and selectors. "):
-    return WsmanFault("Sender", "a:DestinationUnreachable", reason, 2150858752, "InvalidResourceURI",
-                      provider=True)
+def f_not_found(
+    reason="The WS-Management service cannot process the request. The service cannot find "
+    "the resource identified by the resource URI and selectors. ",
+):
+    return WsmanFault("Sender", "a:DestinationUnreachable", reason, 2150858752, "InvalidResourceURI", provider=True)
 
 
 def f_cannot_process_filter(reason, wmi=False):
-    return WsmanFault("Sender", "n:CannotProcessFilter", reason, 2150858778, provider=True,
-                      wmi_error=2150858778 if wmi else None)
+    return WsmanFault(
+        "Sender", "n:CannotProcessFilter", reason, 2150858778, provider=True, wmi_error=2150858778 if wmi else None
+    )
 
 
 def f_invalid_context():
-    return WsmanFault("Receiver", "n:InvalidEnumerationContext",
-                      "The WS-Management service cannot process the request because the enumeration "
-                      "context supplied in the message is not valid. ", 2150858779)
+    return WsmanFault(
+        "Receiver",
+        "n:InvalidEnumerationContext",
+        "The WS-Management service cannot process the request because the enumeration "
+        "context supplied in the message is not valid. ",
+        2150858779,
+    )
 
 
 def f_timed_out():
-    return WsmanFault("Receiver", "w:TimedOut",
-                      "The WS-Management service cannot complete the operation within the time specified "
-                      "in OperationTimeout.  ", 2150858793)
+    return WsmanFault(
+        "Receiver",
+        "w:TimedOut",
+        "The WS-Management service cannot complete the operation within the time specified in OperationTimeout.  ",
+        2150858793,
+    )
 
 
 def f_bad_header(reason):
@@ -352,16 +389,21 @@ def f_unsupported(detail, reason):
 
 
 def f_action_not_supported(action):
-    return WsmanFault("Sender", "a:ActionNotSupported",
-                      f"The action is not supported by the service: {action} ", 2150858771)
+    return WsmanFault(
+        "Sender", "a:ActionNotSupported", f"The action is not supported by the service: {action} ", 2150858771
+    )
 
 
 def f_quota(limit):
-    return WsmanFault("Receiver", "w:InternalError",
-                      f"The WS-Management service cannot process the request. This user is allowed a maximum "
-                      f"number of {limit} concurrent operations, which has been exceeded. Close existing "
-                      "operations for this user, or raise the quota for this user. ", 2150859174,
-                      wmi_error=2150859174)
+    return WsmanFault(
+        "Receiver",
+        "w:InternalError",
+        f"The WS-Management service cannot process the request. This user is allowed a maximum "
+        f"number of {limit} concurrent operations, which has been exceeded. Close existing "
+        "operations for this user, or raise the quota for this user. ",
+        2150859174,
+        wmi_error=2150859174,
+    )
 
 
 def f_schema(reason):

@@ -1,10 +1,10 @@
 """WQL as WinRM's WMI plugin accepts it (reference 3.3): parser and evaluator.
 
-    SELECT * | a, b FROM Class [WHERE cond]       cond: OR / AND / NOT / ( ), = <> != < > <= >=,
-                                                   LIKE (% _ [set] [^set]), IS [NOT] NULL,
-                                                   system properties __SERVER __PATH __CLASS __RELPATH
-    ASSOCIATORS OF {path} [WHERE AssocClass=A ResultClass=C ResultRole=R Role=R ClassDefsOnly KeysOnly]
-    REFERENCES OF {path} [WHERE ResultClass=C Role=R ClassDefsOnly KeysOnly]
+SELECT * | a, b FROM Class [WHERE cond]       cond: OR / AND / NOT / ( ), = <> != < > <= >=,
+                                               LIKE (% _ [set] [^set]), IS [NOT] NULL,
+                                               system properties __SERVER __PATH __CLASS __RELPATH
+ASSOCIATORS OF {path} [WHERE AssocClass=A ResultClass=C ResultRole=R Role=R ClassDefsOnly KeysOnly]
+REFERENCES OF {path} [WHERE ResultClass=C Role=R ClassDefsOnly KeysOnly]
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def tokenize(text: str) -> list:
         kind = m.lastgroup
         if kind == "path":
             j = _close_brace(text, m.end())
-            toks.append(("path", text[m.end():j].strip()))
+            toks.append(("path", text[m.end() : j].strip()))
             i = j + 1
             continue
         val = m.group(kind)
@@ -209,10 +209,10 @@ def like_regex(pattern: str):
         elif c == "_":
             out.append(".")
         elif c == "[":
-            j = pattern.find("]", i + 2 if pattern[i + 1:i + 2] == "^" else i + 1)
+            j = pattern.find("]", i + 2 if pattern[i + 1 : i + 2] == "^" else i + 1)
             if j < 0:
                 raise InvalidQuery("Invalid query: unterminated [ in LIKE")
-            body = pattern[i + 1:j]
+            body = pattern[i + 1 : j]
             neg = body.startswith("^")
             if neg:
                 body = body[1:]
@@ -278,6 +278,7 @@ def parse(text: str):
 
 
 # ---- evaluation ---------------------------------------------------------------------------------
+
 
 def _dmtf(v: dt.datetime) -> str:
     off = v.utcoffset()
@@ -373,8 +374,14 @@ class Evaluator:
             name = node[1]
             if not name.startswith("__") and self.class_def.prop(name) is None:
                 raise InvalidQuery(f"Invalid query: no property {name} in {self.class_def.name}")
-            if name.startswith("__") and name.upper() not in ("__SERVER", "__PATH", "__CLASS", "__RELPATH",
-                                                            "__NAMESPACE", "__SUPERCLASS"):
+            if name.startswith("__") and name.upper() not in (
+                "__SERVER",
+                "__PATH",
+                "__CLASS",
+                "__RELPATH",
+                "__NAMESPACE",
+                "__SUPERCLASS",
+            ):
                 raise InvalidQuery(f"Invalid query: unknown system property {name}")
 
     def _value(self, inst, props, name):

@@ -11,8 +11,19 @@ from lxml import etree
 from .. import render
 from .wsclient import NS
 
-CAPS = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "shared",
-                                     "reference", "captures", "r4sd-go-wsman"))
+CAPS = os.path.normpath(
+    os.path.join(
+        os.path.dirname(os.path.abspath(__file__)),
+        "..",
+        "..",
+        "..",
+        "..",
+        "shared",
+        "reference",
+        "captures",
+        "r4sd-go-wsman",
+    )
+)
 XSI_NIL = f"{{{NS['xsi']}}}nil"
 
 CASES = [

@@ -19,8 +19,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.a
 
 
 def _start(*args, count=1):
-    proc = subprocess.Popen([sys.executable, "-m", "tests.simulator", "--port", "0", *args], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.simulator", "--port", "0", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     urls = []
     for _ in range(count):
         line = proc.stdout.readline()
@@ -35,8 +40,9 @@ def _stop(proc):
 
 
 def test_cli_hosts_and_control_endpoint():
-    proc, urls = _start("--hosts", "2", "--vms", "2", "--hyperv-version", "2019", "--user", "u1", "--password", "p1",
-                        count=2)
+    proc, urls = _start(
+        "--hosts", "2", "--vms", "2", "--hyperv-version", "2019", "--user", "u1", "--password", "p1", count=2
+    )
     try:
         assert len(set(urls)) == 2
         for url in urls:
@@ -64,11 +70,17 @@ def test_cli_tls_and_state_file(tmp_path):
     try:
         assert url.startswith("https://")
         c = Client(url)
-        vssd = ('<p:SystemSettings><![CDATA[<INSTANCE CLASSNAME="Msvm_VirtualSystemSettingData">'
-                '<PROPERTY NAME="ElementName" TYPE="string"><VALUE>kept</VALUE></PROPERTY></INSTANCE>]]>'
-                "</p:SystemSettings>")
-        r = c.invoke(V2 + "Msvm_VirtualSystemManagementService", "DefineSystem",
-                     {"CreationClassName": "Msvm_VirtualSystemManagementService"}, vssd)
+        vssd = (
+            '<p:SystemSettings><![CDATA[<INSTANCE CLASSNAME="Msvm_VirtualSystemSettingData">'
+            '<PROPERTY NAME="ElementName" TYPE="string"><VALUE>kept</VALUE></PROPERTY></INSTANCE>]]>'
+            "</p:SystemSettings>"
+        )
+        r = c.invoke(
+            V2 + "Msvm_VirtualSystemManagementService",
+            "DefineSystem",
+            {"CreationClassName": "Msvm_VirtualSystemManagementService"},
+            vssd,
+        )
         assert r.status == 200, r.text
     finally:
         _stop(proc)
@@ -96,9 +108,12 @@ def test_inject_drop_malformed_500_and_rate(hyperv_host):
 
     from .wsclient import enumerate_body, envelope
 
-    raw = c.session.post(hyperv_host.url, data=envelope("http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate",
-                                                       CS, enumerate_body()),
-                         headers={"Content-Type": "application/soap+xml"}, auth=c.auth)
+    raw = c.session.post(
+        hyperv_host.url,
+        data=envelope("http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate", CS, enumerate_body()),
+        headers={"Content-Type": "application/soap+xml"},
+        auth=c.auth,
+    )
     with pytest.raises(etree.XMLSyntaxError):
         etree.fromstring(raw.content)
     hyperv_host.inject(http_status=500, count=2)
@@ -134,10 +149,17 @@ def test_inject_model_switches_reach_the_model(hyperv_host):
 def test_failing_job_through_the_wire(hyperv_host):
     c = Client(hyperv_host.url)
     hyperv_host.inject(fail_jobs=True)
-    vm = next(i for i in hyperv_host.host.instances("root/virtualization/v2", "Msvm_ComputerSystem")
-              if i.properties["EnabledState"] == 2 and i.properties["Name"] != hyperv_host.host.computer_name)
-    r = c.invoke(CS, "RequestStateChange", {"CreationClassName": "Msvm_ComputerSystem", "Name": vm.properties["Name"]},
-                 "<p:RequestedState>3</p:RequestedState>")
+    vm = next(
+        i
+        for i in hyperv_host.host.instances("root/virtualization/v2", "Msvm_ComputerSystem")
+        if i.properties["EnabledState"] == 2 and i.properties["Name"] != hyperv_host.host.computer_name
+    )
+    r = c.invoke(
+        CS,
+        "RequestStateChange",
+        {"CreationClassName": "Msvm_ComputerSystem", "Name": vm.properties["Name"]},
+        "<p:RequestedState>3</p:RequestedState>",
+    )
     assert r.one("//*[local-name()='ReturnValue']/text()") == "4096"
     job_id = r.one("//w:Selector[@Name='InstanceID']/text()")
     deadline = time.monotonic() + 10

@@ -67,8 +67,14 @@ def test_relates_to_echoes_message_id_verbatim(hyperv_host):
     from .wsclient import enumerate_body, envelope
 
     c = Client(hyperv_host.url)
-    r = c.post(envelope("http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate", CS, enumerate_body(),
-                        message_id="not-a-uuid-123"))
+    r = c.post(
+        envelope(
+            "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate",
+            CS,
+            enumerate_body(),
+            message_id="not-a-uuid-123",
+        )
+    )
     assert r.one("/s:Envelope/s:Header/a:RelatesTo/text()") == "not-a-uuid-123"
 
 
@@ -95,8 +101,9 @@ def test_optimized_partial_then_pull_with_max_elements(client):
 
 
 def test_optimized_no_match_has_no_items(client):
-    r = client.enumerate(STAR, optimize=True, max_elements=10,
-                         wql="SELECT * FROM Msvm_ComputerSystem WHERE ElementName = 'no such vm'")
+    r = client.enumerate(
+        STAR, optimize=True, max_elements=10, wql="SELECT * FROM Msvm_ComputerSystem WHERE ElementName = 'no such vm'"
+    )
     resp = r.one("/s:Envelope/s:Body/n:EnumerateResponse")
     assert [c.tag.split("}")[1] for c in resp] == ["EnumerationContext", "EndOfSequence"]
 
@@ -163,11 +170,16 @@ def test_unsupported_enumeration_mode(client):
 
 
 def test_selector_filter(hyperv_host, client):
-    vm = next(i for i in hyperv_host.host.instances("root/virtualization/v2", "Msvm_ComputerSystem")
-              if i.properties["Name"] != hyperv_host.host.computer_name)
-    flt = ('<wsman:Filter Dialect="http://schemas.dmtf.org/wbem/wsman/1/wsman/SelectorFilter"><wsman:SelectorSet>'
-           f'<wsman:Selector Name="Name">{vm.properties["Name"].lower()}</wsman:Selector></wsman:SelectorSet>'
-           "</wsman:Filter>")
+    vm = next(
+        i
+        for i in hyperv_host.host.instances("root/virtualization/v2", "Msvm_ComputerSystem")
+        if i.properties["Name"] != hyperv_host.host.computer_name
+    )
+    flt = (
+        '<wsman:Filter Dialect="http://schemas.dmtf.org/wbem/wsman/1/wsman/SelectorFilter"><wsman:SelectorSet>'
+        f'<wsman:Selector Name="Name">{vm.properties["Name"].lower()}</wsman:Selector></wsman:SelectorSet>'
+        "</wsman:Filter>"
+    )
     items, _ = client.enum_all(CS, filter_xml=flt, optimize=True, max_elements=10)
     assert _names(items) == [vm.properties["Name"]]
     bad = flt.replace(vm.properties["Name"].lower(), "a'b")
@@ -176,8 +188,11 @@ def test_selector_filter(hyperv_host, client):
 
 
 def test_association_filter(hyperv_host, client):
-    vm = next(i for i in hyperv_host.host.instances("root/virtualization/v2", "Msvm_ComputerSystem")
-              if i.properties["Name"] != hyperv_host.host.computer_name)
+    vm = next(
+        i
+        for i in hyperv_host.host.instances("root/virtualization/v2", "Msvm_ComputerSystem")
+        if i.properties["Name"] != hyperv_host.host.computer_name
+    )
     flt = (
         '<wsman:Filter Dialect="http://schemas.dmtf.org/wbem/wsman/1/cimbinding/associationFilter">'
         "<wsmb:AssociatedInstances><wsmb:Object>"

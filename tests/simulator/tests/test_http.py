@@ -14,8 +14,9 @@ from .wsclient import CT, V2, Client, enumerate_body, envelope
 
 urllib3.disable_warnings()
 BASIC = "Basic " + base64.b64encode(b"admin:secret").decode()
-ENUM_CS = envelope("http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate", V2 + "Msvm_ComputerSystem",
-                   enumerate_body())
+ENUM_CS = envelope(
+    "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate", V2 + "Msvm_ComputerSystem", enumerate_body()
+)
 
 
 def _conn(sim):
@@ -85,9 +86,14 @@ def test_empty_body_probe_gets_challenge(hyperv_host):
     assert r.status_code == 500  # authenticated empty body: a SOAP fault, not a crash
 
 
-@pytest.mark.parametrize("ctype", [
-    "application/soap+xml;charset=utf-8", "Application/SOAP+XML; charset=UTF-8", "application/soap+xml",
-])
+@pytest.mark.parametrize(
+    "ctype",
+    [
+        "application/soap+xml;charset=utf-8",
+        "Application/SOAP+XML; charset=UTF-8",
+        "application/soap+xml",
+    ],
+)
 def test_content_type_variants_accepted(hyperv_host, ctype):
     r = requests.post(hyperv_host.url, data=ENUM_CS, headers={"Content-Type": ctype, "Authorization": BASIC})
     assert r.status_code == 200
@@ -95,14 +101,20 @@ def test_content_type_variants_accepted(hyperv_host, ctype):
 
 def test_utf16_body_accepted(hyperv_host):
     body = ENUM_CS.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
-    r = requests.post(hyperv_host.url, data=body,
-                      headers={"Content-Type": "application/soap+xml;charset=UTF-16", "Authorization": BASIC})
+    r = requests.post(
+        hyperv_host.url,
+        data=body,
+        headers={"Content-Type": "application/soap+xml;charset=UTF-16", "Authorization": BASIC},
+    )
     assert r.status_code == 200
 
 
 def test_wrong_content_type_is_415(hyperv_host):
-    r = requests.post(hyperv_host.url, data=ENUM_CS,
-                      headers={"Content-Type": "application/x-www-form-urlencoded", "Authorization": BASIC})
+    r = requests.post(
+        hyperv_host.url,
+        data=ENUM_CS,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Authorization": BASIC},
+    )
     assert r.status_code == 415
     assert r.content == b""
     assert r.headers["Connection"] == "close"
@@ -115,8 +127,11 @@ def test_body_over_max_envelope_is_413(hyperv_sim):
     assert r.status_code == 413
     assert r.content == b""
     small = ENUM_CS.replace("<s:Body>", "<s:Body><!--" + "x" * (140 * 1024) + "-->")
-    r = requests.post(sim.url, data=small.replace("root/virtualization/v2", "root/virtualization"),
-                      headers={"Content-Type": CT, "Authorization": BASIC})
+    r = requests.post(
+        sim.url,
+        data=small.replace("root/virtualization/v2", "root/virtualization"),
+        headers={"Content-Type": CT, "Authorization": BASIC},
+    )
     assert r.status_code == 200
 
 
@@ -124,8 +139,10 @@ def test_expect_100_continue(hyperv_host):
     conn = _conn(hyperv_host)
     conn.connect()
     body = ENUM_CS.encode()
-    head = (f"POST /wsman HTTP/1.1\r\nHost: x\r\nContent-Type: {CT}\r\nAuthorization: {BASIC}\r\n"
-            f"Expect: 100-continue\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+    head = (
+        f"POST /wsman HTTP/1.1\r\nHost: x\r\nContent-Type: {CT}\r\nAuthorization: {BASIC}\r\n"
+        f"Expect: 100-continue\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode()
     conn.sock.sendall(head)
     first = conn.sock.recv(100)
     assert first.startswith(b"HTTP/1.1 100")

@@ -14,8 +14,9 @@ from lxml import etree
 from .wsclient import NS
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REQS = os.path.normpath(os.path.join(HERE, "..", "..", "..", "..", "shared", "reference", "captures",
-                                     "libvirt-11.3-requests"))
+REQS = os.path.normpath(
+    os.path.join(HERE, "..", "..", "..", "..", "shared", "reference", "captures", "libvirt-11.3-requests")
+)
 VM1 = "6a2f1c3e-7b4d-4e2a-9c1f-0123456789ab"
 VM2 = "b1c2d3e4-f5a6-4b7c-8d9e-f0a1b2c3d4e5"
 CT = "application/soap+xml;charset=UTF-8"
@@ -76,12 +77,18 @@ def _check_item(sim, item, class_uri):
 def test_libvirt_sequence(hyperv_sim, command):
     reqs = _requests()
     sim = hyperv_sim(vms=2)
-    vms = [i for i in sim.host.instances("root/virtualization/v2", "Msvm_ComputerSystem")
-           if i.properties["Name"] != sim.host.computer_name]
+    vms = [
+        i
+        for i in sim.host.instances("root/virtualization/v2", "Msvm_ComputerSystem")
+        if i.properties["Name"] != sim.host.computer_name
+    ]
     running = next(v for v in vms if v.properties["EnabledState"] == 2)
     other = next(v for v in vms if v is not running)
-    subst = [(VM1, running.properties["Name"]), (VM2, other.properties["Name"]),
-             ("'vm1'", "'" + running.properties["ElementName"] + "'")]
+    subst = [
+        (VM1, running.properties["Name"]),
+        (VM2, other.properties["Name"]),
+        ("'vm1'", "'" + running.properties["ElementName"] + "'"),
+    ]
     seq = reqs[:12] if command == "list" else reqs[12:]
     wire = Wire(sim)
     # the first request meets the 401 challenge and is re-sent byte for byte with Basic
@@ -94,8 +101,9 @@ def test_libvirt_sequence(hyperv_sim, command):
         name, raw = seq[i]
         text = raw.decode("utf-8")
         for old, new in subst:  # libvirt sends GUIDs lower-case (and VSSD ids as returned)
-            text = re.sub(re.escape(old), new.lower(), text, flags=re.I) if old in (VM1, VM2) \
-                else text.replace(old, new)
+            text = (
+                re.sub(re.escape(old), new.lower(), text, flags=re.I) if old in (VM1, VM2) else text.replace(old, new)
+            )
         if "/enumeration/Enumerate<" in text:
             resp, body = wire.post(text.encode())
             assert resp.status == 200, (name, body[:800])
@@ -111,8 +119,7 @@ def test_libvirt_sequence(hyperv_sim, command):
             class_uri = re.search(r"<wsman:ResourceURI[^>]*>([^<]+)<", pull_text).group(1)
             items = []
             while True:
-                body_text = re.sub(r"<wsen:EnumerationContext>[^<]*<", f"<wsen:EnumerationContext>{ctx}<",
-                                   pull_text)
+                body_text = re.sub(r"<wsen:EnumerationContext>[^<]*<", f"<wsen:EnumerationContext>{ctx}<", pull_text)
                 resp, body = wire.post(body_text.encode())
                 assert resp.status == 200, (pull_name, body[:800])
                 root = etree.fromstring(body)

@@ -11,8 +11,10 @@ from .wsclient import CIMV2, CT, NS, V1, V2, Client, enumerate_body, envelope
 
 CS = V2 + "Msvm_ComputerSystem"
 VSMS = V2 + "Msvm_VirtualSystemManagementService"
-IDENTIFY = (f'<s:Envelope xmlns:s="{NS["s"]}" xmlns:wsmid="{NS["wsmid"]}"><s:Header/>'
-            "<s:Body><wsmid:Identify/></s:Body></s:Envelope>")
+IDENTIFY = (
+    f'<s:Envelope xmlns:s="{NS["s"]}" xmlns:wsmid="{NS["wsmid"]}"><s:Header/>'
+    "<s:Body><wsmid:Identify/></s:Body></s:Envelope>"
+)
 
 
 @pytest.fixture
@@ -21,19 +23,25 @@ def client(hyperv_host):
 
 
 def _vm(sim, index=0):
-    vms = [i for i in sim.host.instances("root/virtualization/v2", "Msvm_ComputerSystem")
-           if i.properties["Name"] != sim.host.computer_name]
+    vms = [
+        i
+        for i in sim.host.instances("root/virtualization/v2", "Msvm_ComputerSystem")
+        if i.properties["Name"] != sim.host.computer_name
+    ]
     return vms[index]
 
 
 def _epr_xml(uri, selectors):
     sels = "".join(f'<w:Selector Name="{k}">{v}</w:Selector>' for k, v in selectors.items())
-    return (f'<a:Address xmlns:a="{NS["a"]}">http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous'
-            f'</a:Address><a:ReferenceParameters xmlns:a="{NS["a"]}" xmlns:w="{NS["w"]}">'
-            f"<w:ResourceURI>{uri}</w:ResourceURI><w:SelectorSet>{sels}</w:SelectorSet></a:ReferenceParameters>")
+    return (
+        f'<a:Address xmlns:a="{NS["a"]}">http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous'
+        f'</a:Address><a:ReferenceParameters xmlns:a="{NS["a"]}" xmlns:w="{NS["w"]}">'
+        f"<w:ResourceURI>{uri}</w:ResourceURI><w:SelectorSet>{sels}</w:SelectorSet></a:ReferenceParameters>"
+    )
 
 
 # ---- Identify -----------------------------------------------------------------------------------
+
 
 def test_identify_authenticated_reports_persona(hyperv_sim):
     sim = hyperv_sim(persona="2016")
@@ -58,6 +66,7 @@ def test_identify_2008r2(hyperv_sim):
 
 
 # ---- Get ----------------------------------------------------------------------------------------
+
 
 def test_get_vm_with_lowercase_guid_and_any_case_selector_names(hyperv_host, client):
     vm = _vm(hyperv_host)
@@ -107,12 +116,14 @@ def test_get_unknown_class(client):
 def test_get_cimv2_operating_system_version(hyperv_sim):
     sim = hyperv_sim(persona="2019")
     c = Client(sim.url)
-    items, _ = c.enum_all(CIMV2 + "*", pull_uri=CIMV2 + "Win32_OperatingSystem",
-                          wql="SELECT * FROM Win32_OperatingSystem ")
+    items, _ = c.enum_all(
+        CIMV2 + "*", pull_uri=CIMV2 + "Win32_OperatingSystem", wql="SELECT * FROM Win32_OperatingSystem "
+    )
     assert items[0].findtext(f"{{{CIMV2}Win32_OperatingSystem}}Version") == "10.0.17763"
 
 
 # ---- personas and namespaces --------------------------------------------------------------------
+
 
 def test_v1_persona_faults_v2_namespace(hyperv_sim):
     c = Client(hyperv_sim(persona="2008r2").url)
@@ -139,6 +150,7 @@ def test_2012_answers_both_namespaces(hyperv_sim):
 
 # ---- WQL faults ---------------------------------------------------------------------------------
 
+
 def test_wql_with_class_uri_faults(client):
     r = client.enumerate(CS, wql="SELECT * FROM Msvm_ComputerSystem")
     assert r.status == 500
@@ -153,18 +165,25 @@ def test_wql_unknown_class_cannot_process_filter(client):
     assert r.one("//a:Action/text()") == "http://schemas.xmlsoap.org/ws/2004/09/enumeration/fault"
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * FROM", "SELECT * FROM Msvm_ComputerSystem WHERE", "SELECT * FROM Msvm_ComputerSystem WHERE Bogus = 1",
-    "SELECT * FROM Msvm_ComputerSystem WHERE Name IS 5", "ASSOCIATORS OF {Msvm_ComputerSystem.Name='x'} WHERE A=B",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * FROM",
+        "SELECT * FROM Msvm_ComputerSystem WHERE",
+        "SELECT * FROM Msvm_ComputerSystem WHERE Bogus = 1",
+        "SELECT * FROM Msvm_ComputerSystem WHERE Name IS 5",
+        "ASSOCIATORS OF {Msvm_ComputerSystem.Name='x'} WHERE A=B",
+    ],
+)
 def test_bad_wql(client, query):
     r = client.enumerate(V2 + "*", wql=query)
     assert r.status == 500 and r.subcode() == "n:CannotProcessFilter"
 
 
 def test_projection_renders_xml_fragment(client):
-    items, _ = client.enum_all(V2 + "*", pull_uri=CS, max_elements=10,
-                               wql="select Name, ElementName, InstallDate from Msvm_ComputerSystem")
+    items, _ = client.enum_all(
+        V2 + "*", pull_uri=CS, max_elements=10, wql="select Name, ElementName, InstallDate from Msvm_ComputerSystem"
+    )
     frag = items[0]
     assert frag.tag == f"{{{NS['w']}}}XmlFragment"
     assert [c.tag for c in frag] == ["ElementName", "InstallDate", "Name"]
@@ -172,6 +191,7 @@ def test_projection_renders_xml_fragment(client):
 
 
 # ---- Invoke -------------------------------------------------------------------------------------
+
 
 def test_request_state_change_returns_job(hyperv_host, client):
     vm = _vm(hyperv_host, 1)
@@ -185,8 +205,10 @@ def test_request_state_change_returns_job(hyperv_host, client):
         assert prefix in r.root.nsmap  # openwsman resolves libvirt's XPaths from the Envelope
     assert [c.tag.split("}")[1] for c in out] == ["Job", "ReturnValue"]
     assert out[-1].text == "4096"
-    job_id = r.one("/s:Envelope/s:Body/*/*[local-name()='Job']/a:ReferenceParameters/w:SelectorSet/"
-                   "w:Selector[@Name='InstanceID']/text()")
+    job_id = r.one(
+        "/s:Envelope/s:Body/*/*[local-name()='Job']/a:ReferenceParameters/w:SelectorSet/"
+        "w:Selector[@Name='InstanceID']/text()"
+    )
     job_uri = r.one("//a:ReferenceParameters/w:ResourceURI/text()")
     assert job_uri == V2 + "Msvm_ConcreteJob"
     assert r.one("//a:Action/text()") == CS + "/RequestStateChangeResponse"
@@ -194,8 +216,9 @@ def test_request_state_change_returns_job(hyperv_host, client):
     assert job.status == 200
     assert int(job.one("//*[local-name()='JobState']/text()")) in (3, 4, 7)
     # the job is enumerable by WQL from the moment 4096 is answered
-    items, _ = client.enum_all(V2 + "*", pull_uri=job_uri, max_elements=10,
-                               wql=f"SELECT * FROM Msvm_ConcreteJob WHERE InstanceID = '{job_id}'")
+    items, _ = client.enum_all(
+        V2 + "*", pull_uri=job_uri, max_elements=10, wql=f"SELECT * FROM Msvm_ConcreteJob WHERE InstanceID = '{job_id}'"
+    )
     assert len(items) == 1
 
 
@@ -233,19 +256,24 @@ def test_invoke_on_missing_instance(client):
 
 def _define_system(client, name, form):
     if form == "cdata":
-        settings = ('<p:SystemSettings><![CDATA[<INSTANCE CLASSNAME="Msvm_VirtualSystemSettingData">'
-                    f'<PROPERTY NAME="ElementName" TYPE="string"><VALUE>{name}</VALUE></PROPERTY>'
-                    "</INSTANCE>]]></p:SystemSettings>")
+        settings = (
+            '<p:SystemSettings><![CDATA[<INSTANCE CLASSNAME="Msvm_VirtualSystemSettingData">'
+            f'<PROPERTY NAME="ElementName" TYPE="string"><VALUE>{name}</VALUE></PROPERTY>'
+            "</INSTANCE>]]></p:SystemSettings>"
+        )
     elif form == "escaped":
-        settings = ('<p:SystemSettings>&lt;INSTANCE CLASSNAME="Msvm_VirtualSystemSettingData"&gt;'
-                    f'&lt;PROPERTY NAME="ElementName" TYPE="string"&gt;&lt;VALUE&gt;{name}&lt;/VALUE&gt;'
-                    "&lt;/PROPERTY&gt;&lt;/INSTANCE&gt;</p:SystemSettings>")
+        settings = (
+            '<p:SystemSettings>&lt;INSTANCE CLASSNAME="Msvm_VirtualSystemSettingData"&gt;'
+            f'&lt;PROPERTY NAME="ElementName" TYPE="string"&gt;&lt;VALUE&gt;{name}&lt;/VALUE&gt;'
+            "&lt;/PROPERTY&gt;&lt;/INSTANCE&gt;</p:SystemSettings>"
+        )
     else:  # DSP0227 element form
         emb = V2 + "Msvm_VirtualSystemSettingData"
-        settings = (f'<p:SystemSettings><q:Msvm_VirtualSystemSettingData xmlns:q="{emb}">'
-                    f"<q:ElementName>{name}</q:ElementName></q:Msvm_VirtualSystemSettingData></p:SystemSettings>")
-    return client.invoke(VSMS, "DefineSystem", {"CreationClassName": "Msvm_VirtualSystemManagementService"},
-                         settings)
+        settings = (
+            f'<p:SystemSettings><q:Msvm_VirtualSystemSettingData xmlns:q="{emb}">'
+            f"<q:ElementName>{name}</q:ElementName></q:Msvm_VirtualSystemSettingData></p:SystemSettings>"
+        )
+    return client.invoke(VSMS, "DefineSystem", {"CreationClassName": "Msvm_VirtualSystemManagementService"}, settings)
 
 
 @pytest.mark.parametrize("form", ["cdata", "escaped", "element"])
@@ -264,8 +292,12 @@ def test_ref_parameter_as_epr_destroys_system(hyperv_host, client):
     made = _define_system(client, "to-destroy", "cdata")  # a new VM is off, so it can be destroyed
     name = made.one("//*[local-name()='ResultingSystem']//w:Selector[@Name='Name']/text()")
     epr = _epr_xml(CS, {"CreationClassName": "Msvm_ComputerSystem", "Name": name.lower()})
-    r = client.invoke(VSMS, "DestroySystem", {"CreationClassName": "Msvm_VirtualSystemManagementService"},
-                      f"<p:AffectedSystem>{epr}</p:AffectedSystem>")
+    r = client.invoke(
+        VSMS,
+        "DestroySystem",
+        {"CreationClassName": "Msvm_VirtualSystemManagementService"},
+        f"<p:AffectedSystem>{epr}</p:AffectedSystem>",
+    )
     assert r.status == 200, r.text
     assert int(r.one("//*[local-name()='ReturnValue']/text()")) in (0, 4096)
     deadline = time.monotonic() + 5
@@ -278,6 +310,7 @@ def test_ref_parameter_as_epr_destroys_system(hyperv_host, client):
 
 
 # ---- header faults ------------------------------------------------------------------------------
+
 
 def _enum_env(**kw):
     return envelope("http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate", CS, enumerate_body(), **kw)
@@ -307,7 +340,9 @@ def test_locale_must_understand(client):
 
 
 def test_max_envelope_size_too_small(client):
-    r = client.post(_enum_env(extra_headers='<wsman:MaxEnvelopeSize s:mustUnderstand="true">8191</wsman:MaxEnvelopeSize>'))
+    r = client.post(
+        _enum_env(extra_headers='<wsman:MaxEnvelopeSize s:mustUnderstand="true">8191</wsman:MaxEnvelopeSize>')
+    )
     assert r.subcode() == "w:EncodingLimit"
 
 

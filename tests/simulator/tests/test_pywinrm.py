@@ -16,8 +16,9 @@ ENUM = "http://schemas.xmlsoap.org/ws/2004/09/enumeration/"
 
 
 def _protocol(sim, password="secret", transport="plaintext"):
-    return Protocol(endpoint=sim.url, transport=transport, username="admin", password=password,
-                    server_cert_validation="ignore")
+    return Protocol(
+        endpoint=sim.url, transport=transport, username="admin", password=password, server_cert_validation="ignore"
+    )
 
 
 def _message(p, action, uri, body):
@@ -39,8 +40,9 @@ def test_pywinrm_enumerate_and_pull_all_computer_systems(hyperv_host):
         names += [e.text for e in root.iter(f"{{{CS}}}Name")]
         el = root.find(f".//{{{NS['n']}}}PullResponse/{{{NS['n']}}}EnumerationContext")
         ctx = el.text if el is not None else None
-    want = sorted(i.properties["Name"] for i in hyperv_host.host.instances("root/virtualization/v2",
-                                                                            "Msvm_ComputerSystem"))
+    want = sorted(
+        i.properties["Name"] for i in hyperv_host.host.instances("root/virtualization/v2", "Msvm_ComputerSystem")
+    )
     assert sorted(names) == want
 
 
@@ -55,15 +57,30 @@ def test_pywinrm_decodes_simulator_faults(hyperv_host):
     p = _protocol(hyperv_host)
     msg = _message(p, "http://schemas.xmlsoap.org/ws/2004/09/transfer/Get", CS, {})
     env = xmltodict.parse(msg)
-    env["env:Envelope"]["env:Header"]["w:SelectorSet"] = {"w:Selector": [
-        {"@Name": "CreationClassName", "#text": "Msvm_ComputerSystem"}, {"@Name": "Name", "#text": "nope"}]}
+    env["env:Envelope"]["env:Header"]["w:SelectorSet"] = {
+        "w:Selector": [
+            {"@Name": "CreationClassName", "#text": "Msvm_ComputerSystem"},
+            {"@Name": "Name", "#text": "nope"},
+        ]
+    }
     with pytest.raises(WSManFaultError) as exc:
         p.send_message(xmltodict.unparse(env))
     assert exc.value.code == 500
     assert exc.value.fault_subcode == "a:DestinationUnreachable"
     assert exc.value.wsman_fault_code == 2150858752
-    msg = _message(p, ENUM + "Enumerate", V2.replace("/v2/", "/") + "*", {"n:Enumerate": {"w:Filter": {
-        "@Dialect": "http://schemas.microsoft.com/wbem/wsman/1/WQL", "#text": "SELECT * FROM Msvm_ComputerSystem"}}})
+    msg = _message(
+        p,
+        ENUM + "Enumerate",
+        V2.replace("/v2/", "/") + "*",
+        {
+            "n:Enumerate": {
+                "w:Filter": {
+                    "@Dialect": "http://schemas.microsoft.com/wbem/wsman/1/WQL",
+                    "#text": "SELECT * FROM Msvm_ComputerSystem",
+                }
+            }
+        },
+    )
     with pytest.raises(WSManFaultError) as exc:
         p.send_message(msg)
     assert exc.value.wmierror_code == 2150858778  # what virt-who special-cases on the v1 probe

@@ -41,16 +41,23 @@ def test_comparison_operators(sim):
     pids = {v.properties["ElementName"]: v.properties["ProcessID"] for v in vms(sim)}
     pivot = sorted(pids.values())[1]
     assert len(set(pids.values())) == 3
-    cases = (("=", lambda a: a == pivot), ("<>", lambda a: a != pivot), ("!=", lambda a: a != pivot),
-             ("<", lambda a: a < pivot), (">", lambda a: a > pivot), ("<=", lambda a: a <= pivot),
-             (">=", lambda a: a >= pivot))
+    cases = (
+        ("=", lambda a: a == pivot),
+        ("<>", lambda a: a != pivot),
+        ("!=", lambda a: a != pivot),
+        ("<", lambda a: a < pivot),
+        (">", lambda a: a > pivot),
+        ("<=", lambda a: a <= pivot),
+        (">=", lambda a: a >= pivot),
+    )
     for op, fn in cases:
         want = sorted(n for n, s in pids.items() if fn(s))
         got = names(sim, f"SELECT * FROM Msvm_ComputerSystem WHERE Name <> __SERVER AND ProcessID {op} {pivot}")
         assert got == want, op
     states = {v.properties["ElementName"]: v.properties["EnabledState"] for v in vms(sim)}
-    assert names(sim, "SELECT * FROM Msvm_ComputerSystem WHERE 2 = EnabledState AND Name<>__SERVER") == \
-        sorted(n for n, s in states.items() if s == 2)
+    assert names(sim, "SELECT * FROM Msvm_ComputerSystem WHERE 2 = EnabledState AND Name<>__SERVER") == sorted(
+        n for n, s in states.items() if s == 2
+    )
 
 
 def test_strings_case_insensitive_and_escapes(sim):
@@ -59,7 +66,7 @@ def test_strings_case_insensitive_and_escapes(sim):
     assert names(sim, f"SELECT * FROM Msvm_ComputerSystem WHERE ElementName = '{name.upper()}'") == [name]
     assert names(sim, f'SELECT * FROM Msvm_ComputerSystem WHERE ElementName = "{name}"') == [name]
     q = wql.parse(r"SELECT * FROM X WHERE A = 'it\'s \\ \"q\"'")
-    assert q.where == ("cmp", "A", "=", "it's \\ \"q\"")
+    assert q.where == ("cmp", "A", "=", 'it\'s \\ "q"')
 
 
 def test_like_patterns(sim):
@@ -92,8 +99,10 @@ def test_no_blank_before_keyword_and_booleans(sim):
     vm = vms(sim)[0]
     vssd = sim.host.associators(NS2, vm, assoc_class="Msvm_SettingsDefineState")[0]
     iid = vssd.properties["InstanceID"]
-    q = f"SELECT * FROM Msvm_VirtualSystemSettingData WHERE InstanceID='{iid}'AND VirtualSystemType = " \
+    q = (
+        f"SELECT * FROM Msvm_VirtualSystemSettingData WHERE InstanceID='{iid}'AND VirtualSystemType = "
         "'Microsoft:Hyper-V:System:Realized'"
+    )
     assert len(_run_wql(sim, NS2, q)[0]) == 1
     bools = [p.name for p in vssd.class_def.properties if p.cim_type == "boolean" and not p.is_array]
     prop = bools[0]
@@ -120,12 +129,16 @@ def test_projection(sim):
 def test_associators_forms(sim):
     vm = vms(sim)[0]
     guid = vm.properties["Name"]
-    q1 = (f"ASSOCIATORS OF {{Msvm_ComputerSystem.CreationClassName='Msvm_ComputerSystem',Name='{guid.lower()}'}} "
-          "WHERE AssocClass = Msvm_SettingsDefineState ResultClass = Msvm_VirtualSystemSettingData")
+    q1 = (
+        f"ASSOCIATORS OF {{Msvm_ComputerSystem.CreationClassName='Msvm_ComputerSystem',Name='{guid.lower()}'}} "
+        "WHERE AssocClass = Msvm_SettingsDefineState ResultClass = Msvm_VirtualSystemSettingData"
+    )
     items, cls, _ = _run_wql(sim, NS2, q1)
     assert [i.class_name for i in items] == ["Msvm_VirtualSystemSettingData"] and cls == "Msvm_VirtualSystemSettingData"
-    q2 = (f'associators of {{\\\\{sim.host.computer_name}\\Root\\Virtualization\\V2:Msvm_ComputerSystem.'
-          f'CreationClassName="Msvm_ComputerSystem",Name="{guid}"}} where assocclass=Msvm_SettingsDefineState')
+    q2 = (
+        f"associators of {{\\\\{sim.host.computer_name}\\Root\\Virtualization\\V2:Msvm_ComputerSystem."
+        f'CreationClassName="Msvm_ComputerSystem",Name="{guid}"}} where assocclass=Msvm_SettingsDefineState'
+    )
     assert len(_run_wql(sim, NS2, q2)[0]) == 1
     items, _, opts = _run_wql(sim, NS2, q1 + " KeysOnly")
     assert opts["keys_only"]
@@ -160,11 +173,23 @@ def test_unknown_class_is_cannot_process_filter(sim):
     assert exc.value.subcode == "n:CannotProcessFilter"
 
 
-@pytest.mark.parametrize("bad", [
-    "", "SELECT", "SELECT * Msvm_ComputerSystem", "SELECT * FROM A WHERE (B = 1", "SELECT * FROM A WHERE B = ",
-    "SELECT * FROM A WHERE B IS 5", "SELECT * FROM A WHERE B LIKE 5", "DELETE FROM A", "SELECT * FROM A extra",
-    "SELECT * FROM A WHERE B = C", "ASSOCIATORS OF Msvm_ComputerSystem", "SELECT * FROM A WHERE B = 'unterminated",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "SELECT",
+        "SELECT * Msvm_ComputerSystem",
+        "SELECT * FROM A WHERE (B = 1",
+        "SELECT * FROM A WHERE B = ",
+        "SELECT * FROM A WHERE B IS 5",
+        "SELECT * FROM A WHERE B LIKE 5",
+        "DELETE FROM A",
+        "SELECT * FROM A extra",
+        "SELECT * FROM A WHERE B = C",
+        "ASSOCIATORS OF Msvm_ComputerSystem",
+        "SELECT * FROM A WHERE B = 'unterminated",
+    ],
+)
 def test_syntax_errors(bad):
     with pytest.raises(InvalidQuery):
         wql.parse(bad)

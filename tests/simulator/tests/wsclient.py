@@ -38,9 +38,11 @@ def esc(s: str) -> str:
 def envelope(action, uri, body="", selectors=None, message_id=None, extra_headers="", reply_to=ANON):
     sels = ""
     if selectors:
-        sels = "<wsman:SelectorSet>" + "".join(
-            f'<wsman:Selector Name="{k}">{esc(v)}</wsman:Selector>' for k, v in selectors.items()
-        ) + "</wsman:SelectorSet>"
+        sels = (
+            "<wsman:SelectorSet>"
+            + "".join(f'<wsman:Selector Name="{k}">{esc(v)}</wsman:Selector>' for k, v in selectors.items())
+            + "</wsman:SelectorSet>"
+        )
     mid = message_id if message_id is not None else f"uuid:{uuid.uuid4()}"
     act = f'<wsa:Action s:mustUnderstand="true">{action}</wsa:Action>' if action else ""
     rt = f"<wsa:ReplyTo><wsa:Address>{reply_to}</wsa:Address></wsa:ReplyTo>" if reply_to is not None else ""
