@@ -299,8 +299,10 @@ class Host:
             typed = {}
             for name, val in (params or {}).items():
                 p = md.param(name)
-                if p is None or p.direction != "in":
-                    raise InvalidParameter(f"The parameter {name} is not an input of {cd.name}.{md.name}.")
+                if p is None:
+                    raise InvalidParameter(f"The parameter {name} is not a parameter of {cd.name}.{md.name}.")
+                if p.direction != "in":
+                    continue  # e.g. CreateSnapshot's in/out ResultingSnapshot sent as input: ignored
                 if p.cim_type in ("reference", "string", "object") or isinstance(val, (Ref, EmbeddedInstance)):
                     typed[p.name] = val
                 else:
@@ -311,7 +313,7 @@ class Host:
             fn = self._method_impl(namespace, cd.name, md.name)
             if fn is None:
                 return 32770, {}
-            if target is None and not _is_static(md.name):
+            if target is None:
                 raise InvalidSelectors(f"{cd.name}.{md.name} needs the selectors of an instance.")
             return fn(self, namespace, target, typed)
 
@@ -341,6 +343,3 @@ class Host:
     def timing_dict(self):
         return asdict(self.timing)
 
-
-def _is_static(method_name):
-    return False

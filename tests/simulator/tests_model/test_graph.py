@@ -114,3 +114,20 @@ def test_host_services(host):
     hcs = host.get(NS, "Msvm_ComputerSystem", {"CreationClassName": "Msvm_ComputerSystem", "Name": host.computer_name})
     svcs = {s.properties["Name"] for s in host.associators(NS, hcs, "Msvm_HostedService")}
     assert svcs == {"vmms", "vssnapsvc", "nvspwmi", "vhdsvc"}
+
+
+def test_invoke_errors(host):
+    from tests.simulator.errors import InvalidParameter, MethodNotFound
+
+    vm = vms(host)[0]
+    with pytest.raises(MethodNotFound):
+        host.invoke(NS, "Msvm_ComputerSystem", vm.key_selectors(), "Explode", {})
+    with pytest.raises(InvalidParameter):
+        host.invoke(NS, "Msvm_ComputerSystem", vm.key_selectors(), "RequestStateChange", {"Bogus": "1"})
+    with pytest.raises(InvalidParameter):
+        host.invoke(NS, "Msvm_ComputerSystem", vm.key_selectors(), "RequestStateChange", {"RequestedState": "x"})
+    with pytest.raises(NotFound):
+        host.invoke(NS, "Msvm_ComputerSystem", {"CreationClassName": "Msvm_ComputerSystem", "Name": "0"},
+                    "RequestStateChange", {"RequestedState": "2"})
+    # a method of the schema without an implementation answers "not supported"
+    assert host.invoke(NS, "Msvm_ComputerSystem", vm.key_selectors(), "InjectNonMaskableInterrupt", {})[0] == 32770
