@@ -11,7 +11,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
-import tests.conftest  # noqa: E402,F401  (makes ansible_collections.wsman.hyperv importable)
+import tests.conftest  # noqa: E402,F401  pylint: disable=unused-import  (makes the collection importable)
 from ansible_collections.wsman.hyperv.plugins.module_utils import cim, xmlsafe  # noqa: E402
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -22,33 +22,64 @@ URI = "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/virtualization/v2/Msvm
 def instance(i):
     dt = "<cim:Datetime>2024-01-02T03:04:05.%06dZ</cim:Datetime>" % i
     props = [
-        ("Caption", "Virtual Machine"), ("CommunicationStatus", None), ("CreationClassName", "Msvm_ComputerSystem"),
-        ("Description", "Microsoft Virtual Machine"), ("DetailedStatus", None), ("ElementName", "vm-%04d" % i),
-        ("EnabledDefault", "2"), ("EnabledState", "2"), ("EnhancedSessionModeState", "3"),
-        ("FailedOverReplicationType", "0"), ("HealthState", "5"), ("HwThreadsPerCoreRealized", "2"),
-        ("InstallDate", dt), ("InstanceID", None), ("LastApplicationConsistentReplicationTime", dt),
-        ("LastReplicationTime", dt), ("LastReplicationType", "0"), ("LastSuccessfulBackupTime", None),
-        ("ManagementVtlImageFileName", None), ("ManagementVtlImageVersion", None),
-        ("Name", "00000000-0000-4000-8000-%012X" % i), ("NameFormat", None), ("NumberOfNumaNodes", "1"),
-        ("OnTimeInMilliseconds", "6138294371"), ("OperatingStatus", None), ("OperationalStatus", "2"),
-        ("OtherEnabledState", None), ("PrimaryOwnerContact", None), ("PrimaryOwnerName", None),
-        ("PrimaryStatus", None), ("ProcessID", "9624"), ("ReplicationHealth", "0"), ("ReplicationMode", "0"),
-        ("ReplicationState", "0"), ("RequestedState", "5"), ("ResetCapability", "1"), ("Status", "OK"),
-        ("StatusDescriptions", "Operating normally"), ("TimeOfLastConfigurationChange", dt),
-        ("TimeOfLastStateChange", dt), ("TransitioningToState", None),
+        ("Caption", "Virtual Machine"),
+        ("CommunicationStatus", None),
+        ("CreationClassName", "Msvm_ComputerSystem"),
+        ("Description", "Microsoft Virtual Machine"),
+        ("DetailedStatus", None),
+        ("ElementName", "vm-%04d" % i),
+        ("EnabledDefault", "2"),
+        ("EnabledState", "2"),
+        ("EnhancedSessionModeState", "3"),
+        ("FailedOverReplicationType", "0"),
+        ("HealthState", "5"),
+        ("HwThreadsPerCoreRealized", "2"),
+        ("InstallDate", dt),
+        ("InstanceID", None),
+        ("LastApplicationConsistentReplicationTime", dt),
+        ("LastReplicationTime", dt),
+        ("LastReplicationType", "0"),
+        ("LastSuccessfulBackupTime", None),
+        ("ManagementVtlImageFileName", None),
+        ("ManagementVtlImageVersion", None),
+        ("Name", "00000000-0000-4000-8000-%012X" % i),
+        ("NameFormat", None),
+        ("NumberOfNumaNodes", "1"),
+        ("OnTimeInMilliseconds", "6138294371"),
+        ("OperatingStatus", None),
+        ("OperationalStatus", "2"),
+        ("OtherEnabledState", None),
+        ("PrimaryOwnerContact", None),
+        ("PrimaryOwnerName", None),
+        ("PrimaryStatus", None),
+        ("ProcessID", "9624"),
+        ("ReplicationHealth", "0"),
+        ("ReplicationMode", "0"),
+        ("ReplicationState", "0"),
+        ("RequestedState", "5"),
+        ("ResetCapability", "1"),
+        ("Status", "OK"),
+        ("StatusDescriptions", "Operating normally"),
+        ("TimeOfLastConfigurationChange", dt),
+        ("TimeOfLastStateChange", dt),
+        ("TransitioningToState", None),
     ]
     body = "".join('<p:%s xsi:nil="true"/>' % n if v is None else "<p:%s>%s</p:%s>" % (n, v, n) for n, v in props)
-    return ('<p:Msvm_ComputerSystem xmlns:xsi="%s" xmlns:p="%s" xmlns:cim="%s" xsi:type="p:Msvm_ComputerSystem_Type">'
-            "%s</p:Msvm_ComputerSystem>" % (XSI, URI, CIM, body))
+    return (
+        '<p:Msvm_ComputerSystem xmlns:xsi="%s" xmlns:p="%s" xmlns:cim="%s" xsi:type="p:Msvm_ComputerSystem_Type">'
+        "%s</p:Msvm_ComputerSystem>" % (XSI, URI, CIM, body)
+    )
 
 
 def document(n):
     items = "".join(instance(i) for i in range(n))
-    return ('<s:Envelope xml:lang="en-US" xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
-            'xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" '
-            'xmlns:n="http://schemas.xmlsoap.org/ws/2004/09/enumeration" '
-            'xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd"><s:Header/><s:Body><n:PullResponse>'
-            "<n:Items>%s</n:Items><n:EndOfSequence/></n:PullResponse></s:Body></s:Envelope>" % items).encode()
+    return (
+        '<s:Envelope xml:lang="en-US" xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
+        'xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" '
+        'xmlns:n="http://schemas.xmlsoap.org/ws/2004/09/enumeration" '
+        'xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd"><s:Header/><s:Body><n:PullResponse>'
+        "<n:Items>%s</n:Items><n:EndOfSequence/></n:PullResponse></s:Body></s:Envelope>" % items
+    ).encode()
 
 
 def run(data):
@@ -62,7 +93,7 @@ def main(n=1000, repeat=20):
     result = run(data)
     assert len(result) == n and result[-1]["EnabledState"] == 2 and result[0]["InstanceID"] is None
     best_total = best_xml = float("inf")
-    for _ in range(repeat):
+    for _round in range(repeat):
         t0 = time.process_time()
         xmlsafe.parse(data, max_size=None)
         cim._VALUE_CACHE.clear()  # no help from a previous round

@@ -655,7 +655,7 @@ def parse_instance(el, class_hint=None):
         class_name = class_hint or ""
         resource_uri = ""
     else:
-        ns, _, local = tag[1:].partition("}") if tag[0] == "{" else ("", "", tag)
+        ns, _sep, local = tag[1:].partition("}") if tag[0] == "{" else ("", "", tag)
         resource_uri = ns if ns.lower().startswith(WMI_PREFIX) else ""
         # an embedded object element is named after the property; its namespace names the class
         class_name = local

@@ -71,7 +71,7 @@ def _job_error(inst, state, job, label):
         parts.append(str(description).strip())
     elif status:
         parts.append(str(status).strip())
-    class_name, _, method = label.partition(".")
+    class_name, _sep, method = label.partition(".")
     return JobError(": ".join(parts), job_state=state, error_code=error_code, error_description=description,
                     job_id=job.selectors.get("InstanceID"), class_name=class_name or None, method=method or None)
 

@@ -393,8 +393,8 @@ class WSManClient:
 
     def _fault(self, fault, root, status, operation):
         code = xmlsafe.text(fault.find("%s/%s" % (_q("s", "Code"), _q("s", "Value")))).strip()
-        subcode = xmlsafe.text(fault.find("%s/%s/%s" % (_q("s", "Code"), _q("s", "Subcode"),
-                                                         _q("s", "Value")))).strip()
+        subcode_path = "%s/%s/%s" % (_q("s", "Code"), _q("s", "Subcode"), _q("s", "Value"))
+        subcode = xmlsafe.text(fault.find(subcode_path)).strip()
         reason = xmlsafe.text(fault.find("%s/%s" % (_q("s", "Reason"), _q("s", "Text")))).strip()
         detail = fault.find(_q("s", "Detail"))
         wsman_code = wmi_code = None

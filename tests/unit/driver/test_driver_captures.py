@@ -38,7 +38,7 @@ def items_of(name):
 
 
 def test_running_vm_typed_values():
-    (vm,), _ = items_of("recorded_computersystem_pull_vm_running_a.xml")
+    (vm,), _unused = items_of("recorded_computersystem_pull_vm_running_a.xml")
     assert vm.class_name == "Msvm_ComputerSystem"
     assert vm.namespace == "root/virtualization/v2"
     assert vm["EnabledState"] == 2 and isinstance(vm["EnabledState"], int)
@@ -57,10 +57,10 @@ def test_running_vm_typed_values():
 
 
 def test_host_entry_and_stopped_vm():
-    (host,), _ = items_of("recorded_computersystem_pull_host.xml")
+    (host,), _unused = items_of("recorded_computersystem_pull_host.xml")
     assert host["RequestedState"] == 12 and host["ProcessID"] is None and host["InstallDate"] is None
     assert host["StatusDescriptions"] == ["OK"]
-    (off,), _ = items_of("recorded_computersystem_pull_vm_off.xml")
+    (off,), _unused = items_of("recorded_computersystem_pull_vm_off.xml")
     assert off["EnabledState"] == 3
 
 
@@ -75,16 +75,16 @@ def test_affected_job_element_references():
 
 
 def test_sparse_guest_network_configuration_and_switch():
-    (gnac,), _ = items_of("recorded_pull_guestnetworkadapterconfiguration.xml")
+    (gnac,), _unused = items_of("recorded_pull_guestnetworkadapterconfiguration.xml")
     assert gnac["InstanceID"].startswith("Microsoft:GuestNetwork\\")
     assert gnac["ProtocolIFType"] == 0 and isinstance(gnac["DHCPEnabled"], bool)
     assert gnac["IPAddresses"] is None  # omitted array
-    (sw,), _ = items_of("recorded_pull_virtualethernetswitch.xml")
+    (sw,), _unused = items_of("recorded_pull_virtualethernetswitch.xml")
     assert sw["EnabledState"] == 5 and sw["Dedicated"] == [38]
 
 
 def test_rasd_capability_row():
-    (rasd,), _ = items_of("pull_response_xsinil_real.xml")
+    (rasd,), _unused = items_of("pull_response_xsinil_real.xml")
     assert rasd.class_name == "Msvm_ResourceAllocationSettingData"
     assert rasd["ResourceType"] == 17 and rasd["VirtualQuantity"] == 1
     assert rasd["InstanceID"].endswith("\\Increment")
@@ -93,8 +93,8 @@ def test_rasd_capability_row():
 
 def test_replay_recorded_one_item_pulls():
     """CS-A: EnumerateResponse (context only), then four PullResponses of one item each."""
-    files = ["recorded_computersystem_enumerate.xml"] + ["recorded_computersystem_pull_%d.xml" % i
-                                                          for i in range(2, 6)]
+    pulls = ["recorded_computersystem_pull_%d.xml" % i for i in range(2, 6)]
+    files = ["recorded_computersystem_enumerate.xml"] + pulls
     answers = [load(f) for f in files]
 
     def handler(req):

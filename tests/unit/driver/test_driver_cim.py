@@ -67,8 +67,8 @@ def test_reference_property_and_equality():
     ref = i["AffectedElement"]
     assert isinstance(ref, Reference)
     assert ref.class_name == "Msvm_ComputerSystem" and ref.namespace == "root/virtualization/v2"
-    assert ref == Reference(fh.class_uri("Msvm_ComputerSystem").upper(), {"name": "G",
-                                                                            "creationclassname": "Msvm_ComputerSystem"})
+    same = {"name": "G", "creationclassname": "Msvm_ComputerSystem"}
+    assert ref == Reference(fh.class_uri("Msvm_ComputerSystem").upper(), same)
     assert len({ref, Reference(ref.resource_uri, dict(ref.selectors))}) == 1
     assert i["ElementEffects"] == [0]
 
@@ -223,8 +223,8 @@ HOSTILE = [
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_wql_literal_cannot_change_the_query(name):
-    query = cim.wql_select("Msvm_ComputerSystem", cim.wql_and(cim.wql_eq("ElementName", name),
-                                                                cim.wql_ne("EnabledState", 3)))
+    where = cim.wql_and(cim.wql_eq("ElementName", name), cim.wql_ne("EnabledState", 3))
+    query = cim.wql_select("Msvm_ComputerSystem", where)
     tokens = tokenize_wql(query)
     assert tokens == [("WORD", "SELECT"), ("OP", "*"), ("WORD", "FROM"), ("WORD", "Msvm_ComputerSystem"),
                       ("WORD", "WHERE"), ("OP", "("), ("WORD", "ElementName"), ("OP", "="), ("STR", name),

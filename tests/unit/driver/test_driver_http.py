@@ -81,7 +81,7 @@ def test_401_gives_authentication_error_end_to_end(server):
     assert 'winrm set winrm/config/service/auth @{Basic="true"}' in msg
     assert 'AllowUnencrypted="true"' in msg
     assert fh.PASSWORD not in msg and fh.PASSWORD not in repr(err.value.__dict__)
-    auth, _, body = Handler.seen[0]
+    auth, _unused, body = Handler.seen[0]
     assert auth.startswith("Basic ")  # pywinrm sends Basic preemptively
     assert base64.b64decode(auth[6:]).decode() == "admin:" + fh.PASSWORD
     assert b"<" in body and client.round_trips == 1
@@ -97,7 +97,7 @@ def test_fault_in_500_and_session_reuse(server):
         client.get("Msvm_ComputerSystem", {"Name": "x"})
     assert err.value.http_status == 500 and err.value.wsman_code == 2150858843
     assert client.round_trips == 3
-    ports = {port for _, port, _ in Handler.seen}
+    ports = {port for _unused, port, _unused in Handler.seen}
     assert len(ports) == 1  # one keep-alive connection: the requests session is reused
     client.close()
 

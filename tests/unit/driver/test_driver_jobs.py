@@ -70,21 +70,21 @@ def test_job_polled_until_completed_with_backoff():
 
 
 def test_completed_with_warnings_is_success():
-    client, _, _ = make(JobHost(states=(32768,)))
+    client, _unused, _unused = make(JobHost(states=(32768,)))
     assert jobs.invoke_and_wait(client, vm(), "RequestStateChange", {"RequestedState": 2}).job_instance
 
 
 def test_storage_job_class_is_polled_by_its_own_uri():
-    client, t, _ = make(JobHost(states=(4, 7), job_class="Msvm_StorageJob"))
+    client, t, _unused = make(JobHost(states=(4, 7), job_class="Msvm_StorageJob"))
     jobs.invoke_and_wait(client, vm(), "RequestStateChange", {"RequestedState": 2})
     assert t.requests[1].resource_uri == fh.class_uri("Msvm_StorageJob")
 
 
 @pytest.mark.parametrize("state,name", [(8, "Terminated"), (9, "Killed"), (10, "Exception"), (11, "Service")])
 def test_failed_job_names_error_code_and_description(state, name):
-    host = JobHost(states=(4, state), error={"ErrorCode": 32773,
-                                              "ErrorDescription": "The virtual machine could not be started."})
-    client, _, _ = make(host)
+    error = {"ErrorCode": 32773, "ErrorDescription": "The virtual machine could not be started."}
+    host = JobHost(states=(4, state), error=error)
+    client, _unused, _unused = make(host)
     with pytest.raises(JobError) as err:
         jobs.invoke_and_wait(client, vm(), "RequestStateChange", {"RequestedState": 2})
     e = err.value
@@ -128,7 +128,7 @@ def test_job_timeout_with_fake_clock():
                                           (5, "invalid state or parameter (5)"),
                                           (41000, "unknown return code 41000")])
 def test_other_return_values_are_method_errors(code, meaning):
-    client, t, _ = make(JobHost(return_value=code))
+    client, t, _unused = make(JobHost(return_value=code))
     with pytest.raises(MethodError) as err:
         jobs.invoke_and_wait(client, vm(), "RequestStateChange", {"RequestedState": 2})
     assert err.value.return_value == code
@@ -143,6 +143,6 @@ def test_4096_without_job_is_malformed():
     def handler(req):
         return fh.envelope(fh.output_xml(CS, "RequestStateChange", {"ReturnValue": 4096}), "x", req.message_id)
 
-    client, _, _ = make(handler)
+    client, _unused, _unused = make(handler)
     with pytest.raises(MalformedResponse, match="without a Job reference"):
         jobs.invoke_and_wait(client, vm(), "RequestStateChange", {"RequestedState": 2})

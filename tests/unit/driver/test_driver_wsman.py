@@ -96,19 +96,19 @@ def test_relates_to_mismatch_is_malformed():
         return fh.envelope(fh.instance_xml("Msvm_ConcreteJob", {"InstanceID": "J"}), fh.X + "/GetResponse",
                            "uuid:SOMETHING-ELSE")
 
-    c, _ = client(handler)
+    c, _unused = client(handler)
     with pytest.raises(MalformedResponse, match="relates to another request"):
         c.get("Msvm_ConcreteJob", {"InstanceID": "J"})
 
 
 def test_not_a_soap_envelope():
-    c, _ = client(lambda req: b"<html><body>hello</body></html>")
+    c, _unused = client(lambda req: b"<html><body>hello</body></html>")
     with pytest.raises(MalformedResponse, match="not a SOAP 1.2 envelope"):
         c.get("Msvm_ConcreteJob", {"InstanceID": "J"})
 
 
 def test_invalid_xml_answer():
-    c, _ = client(lambda req: b"<s:Envelope xmlns:s='x'><unclosed>")
+    c, _unused = client(lambda req: b"<s:Envelope xmlns:s='x'><unclosed>")
     with pytest.raises(MalformedResponse, match="not well-formed"):
         c.get("Msvm_ConcreteJob", {"InstanceID": "J"})
 
@@ -179,7 +179,7 @@ def test_release_when_generator_closed_early():
     host = fh.PagingHost(vm_items(250), first_batch=100)
     c, t = client(host)
     gen = c.enumerate("SELECT * FROM Msvm_ComputerSystem", max_elements=100)
-    seen = [next(gen) for _ in range(150)]  # first batch + part of one Pull
+    seen = [next(gen) for _unused in range(150)]  # first batch + part of one Pull
     assert len(seen) == 150
     gen.close()
     assert t.ops() == ["Enumerate", "Pull", "Release"]
@@ -246,7 +246,7 @@ def test_projection_xml_fragment_items():
                 "<w:EndOfSequence/></n:EnumerateResponse>" % frag)
         return fh.envelope(body, fh.N + "/EnumerateResponse", req.message_id)
 
-    c, _ = client(handler)
+    c, _unused = client(handler)
     (inst,) = c.query("SELECT ElementName, EnabledState, InstallDate, Notes FROM Msvm_ComputerSystem")
     assert inst.class_name == "Msvm_ComputerSystem"
     assert inst["EnabledState"] == 3
@@ -264,7 +264,7 @@ def test_enumerate_epr_mode_yields_references():
                 % fh.epr_children(epr))
         return fh.envelope(body, fh.N + "/EnumerateResponse", req.message_id)
 
-    c, _ = client(handler)
+    c, _unused = client(handler)
     (ref,) = c.query("SELECT * FROM Msvm_ComputerSystem WHERE Name = 'G'", mode="EnumerateEPR")
     assert isinstance(ref, Reference) and ref.selectors["Name"] == "G"
 
@@ -366,7 +366,7 @@ def test_invoke_by_class_name_with_selectors_and_array_output():
 
 
 def test_invoke_without_output_element_is_malformed():
-    c, _ = client(lambda req: fh.envelope("", "x", req.message_id))
+    c, _unused = client(lambda req: fh.envelope("", "x", req.message_id))
     with pytest.raises(MalformedResponse, match="no RequestStateChange_OUTPUT"):
         c.invoke("Msvm_ComputerSystem", "RequestStateChange", {"RequestedState": 2})
 
@@ -425,7 +425,7 @@ def test_fault_after_confirmation_is_not_retried_on_v1():
         fh.raise_fault(fh.fault_xml("s:Sender", "n:CannotProcessFilter", "bad class. ", 2150858778,
                                     relates_to=req.message_id))
 
-    c, _ = client(handler)
+    c, _unused = client(handler)
     c.query("SELECT * FROM Msvm_ComputerSystem")
     with pytest.raises(WSManFault):
         c.query("SELECT * FROM Msvm_Nope")
@@ -438,7 +438,7 @@ def test_when_v1_also_fails_the_v2_fault_is_raised_and_v2_kept():
         fh.raise_fault(fh.fault_xml("s:Sender", "n:CannotProcessFilter", "no such class %s. " % code, code,
                                     relates_to=req.message_id))
 
-    c, _ = client(handler)
+    c, _unused = client(handler)
     with pytest.raises(WSManFault) as err:
         c.query("SELECT * FROM Msvm_Nope")
     assert err.value.wsman_code == 2150858778
