@@ -368,3 +368,45 @@ def test_unsupported_actions(client):
 def test_malformed_xml_request(client):
     r = client.post(b"<s:Envelope")
     assert r.status == 500 and r.fault is not None
+
+
+def test_get_summary_information_object_out_param(hyperv_host, client):
+    vm = _vm(hyperv_host)
+    vssd = hyperv_host.host.associators("root/virtualization/v2", vm, assoc_class="Msvm_SettingsDefineState")[0]
+    iid = vssd.properties["InstanceID"]
+    params = (
+        f"<p:SettingData>{_epr_xml(V2 + 'Msvm_VirtualSystemSettingData', {'InstanceID': iid})}</p:SettingData>"
+        "<p:RequestedInformation>1</p:RequestedInformation><p:RequestedInformation>100</p:RequestedInformation>"
+    )
+    r = client.invoke(
+        VSMS, "GetSummaryInformation", {"CreationClassName": "Msvm_VirtualSystemManagementService"}, params
+    )
+    assert r.status == 200, r.text
+    out = r.one("/s:Envelope/s:Body/*")
+    assert [c.tag.split("}")[1] for c in out] == ["SummaryInformation", "ReturnValue"]
+    summary = out[0]
+    emb = V2 + "Msvm_SummaryInformation"
+    assert summary.get(f"{{{NS['xsi']}}}type").endswith("Msvm_SummaryInformation_Type")
+    assert summary.findtext(f"{{{emb}}}Name") == vm.properties["Name"]
+    assert summary.findtext(f"{{{emb}}}ElementName") == vm.properties["ElementName"]
+
+
+def test_embedded_instance_out_param_is_escaped_cim_xml(hyperv_host, client):
+    from lxml import etree
+
+    path = next(f["path"] for f in hyperv_host.host.files.values() if f.get("kind") == "vhdx")
+    ims = V2 + "Msvm_ImageManagementService"
+    r = client.invoke(
+        ims,
+        "GetVirtualHardDiskSettingData",
+        {"CreationClassName": "Msvm_ImageManagementService"},
+        f"<p:Path>{path}</p:Path>",
+    )
+    assert r.status == 200, r.text
+    rv = int(r.one("//*[local-name()='ReturnValue']/text()"))
+    assert rv in (0, 4096)
+    text = r.one("//*[local-name()='SettingData']/text()")  # a string holding CIM-XML, not child elements
+    inst = etree.fromstring(text.encode())
+    assert inst.tag == "INSTANCE" and inst.get("CLASSNAME") == "Msvm_VirtualHardDiskSettingData"
+    assert inst.xpath("PROPERTY[@NAME='Path']/VALUE/text()") == [path]
+    assert "&lt;INSTANCE" in r.text  # entity-escaped on the wire
