@@ -85,3 +85,38 @@ def test_shape_matches_capture(host_2025, capture, cls, kind):
             twin = cap.find(el.tag)
             if twin is not None and len(twin):
                 assert el[0].tag == twin[0].tag
+
+
+def test_affected_job_element_references_match_capture():
+    from ..model import build_host
+
+    cap = _capture_item("recorded_affectedjobelement_pull_other_job_1.xml")
+    host = build_host(persona="2025", vms=2)
+    vm = next(
+        i
+        for i in host.instances("root/virtualization/v2", "Msvm_ComputerSystem")
+        if i.properties["EnabledState"] == 2 and i.properties["Name"] != host.computer_name
+    )
+    host.invoke(
+        "root/virtualization/v2",
+        "Msvm_ComputerSystem",
+        vm.key_selectors(),
+        "RequestStateChange",
+        {"RequestedState": "3"},
+    )
+    aje = next(
+        i
+        for i in host.instances("root/virtualization/v2", "Msvm_AffectedJobElement")
+        if i.properties["AffectedElement"].class_name == "Msvm_ComputerSystem"
+    )
+    ours = etree.fromstring(render.instance_xml(aje))
+    assert [etree.QName(c).localname for c in ours] == [etree.QName(c).localname for c in cap]
+    for mine, theirs in zip(ours, cap, strict=True):
+        if len(theirs):  # an EPR: same declarations, structure and selector names
+            assert mine.nsmap == {k: v for k, v in theirs.nsmap.items() if k not in ("s", "n")}
+            shape = "./a:Address|./a:ReferenceParameters/w:ResourceURI|./a:ReferenceParameters/w:SelectorSet/w:Selector/@Name"
+            assert [getattr(x, "tag", x) for x in mine.xpath(shape, namespaces=NS)] == [
+                getattr(x, "tag", x) for x in theirs.xpath(shape, namespaces=NS)
+            ]
+            uri = "./a:ReferenceParameters/w:ResourceURI/text()"
+            assert mine.xpath(uri, namespaces=NS) == theirs.xpath(uri, namespaces=NS)
