@@ -220,6 +220,9 @@ def run(hm):
     result_cp = None
     if p["state"] != "absent":
         result_cp = checkpoints.find_by_name(current, name, vm_name)
+        if result_cp is None and not hm.check_mode:
+            hm.fail("checkpoint %r of virtual machine %r was taken, but Hyper-V does not list it under that name "
+                    "(checkpoints now: %s)" % (name, vm_name, ", ".join(repr(n) for n in after) or "none"))
     hm.exit(
         changed=changed,
         diff=dict(before={"checkpoints": before}, after={"checkpoints": after}),
