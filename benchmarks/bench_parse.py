@@ -11,7 +11,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
-import tests.conftest  # noqa: E402,F401  pylint: disable=unused-import  (makes the collection importable)
+# tests.conftest makes the repository importable as ansible_collections.wsman.hyperv
+import tests.conftest  # noqa: E402,F401  pylint: disable=unused-import
 from ansible_collections.wsman.hyperv.plugins.module_utils import cim, xmlsafe  # noqa: E402
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
