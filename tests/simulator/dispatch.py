@@ -333,7 +333,7 @@ def _selectors(req, cd):
     return out
 
 
-def _target(sim, req, allow_partial=False):
+def _target(sim, req):
     ns, cls = split_uri(req.resource_uri)
     if ns is None:  # DMTF URI: __cimnamespace selector or root/hardware
         cimns = next((v for k, v in req.selector_list if k.lower() == "__cimnamespace"), "root/hardware")
@@ -655,7 +655,11 @@ def do_pull(sim, req, user, max_bytes) -> str:
     ctx = sim.contexts.take(ctx_el.text or "", user)
     if ctx is None:
         raise f_invalid_context()
-    batch = take_batch(ctx, max_elements, max_bytes)
+    try:
+        batch = take_batch(ctx, max_elements, max_bytes)
+    except WsmanFault:
+        sim.contexts.add(ctx)  # the context stays usable with a larger MaxEnvelopeSize
+        raise
     items = f"<n:Items>{''.join(batch)}</n:Items>"
     if ctx.remaining:
         sim.contexts.renew(ctx)

@@ -7,6 +7,8 @@ import threading
 import time
 import uuid
 
+from .soap import WsmanFault
+
 MAX_BATCH_ITEMS = 32000
 ENVELOPE_OVERHEAD = 1200  # bytes of envelope/header around the items
 
@@ -81,7 +83,16 @@ def take_batch(ctx: EnumContext, max_elements: int, max_bytes: int) -> list:
     size = ENVELOPE_OVERHEAD
     while ctx.pos < len(ctx.items) and len(out) < limit:
         xml = ctx.render(ctx.items[ctx.pos])
-        if out and size + len(xml) > max_bytes:
+        if size + len(xml) > max_bytes:
+            if not out:
+                raise WsmanFault(
+                    "Sender",
+                    "w:EncodingLimit",
+                    "The WS-Management service cannot process the request "
+                    "because the response would exceed MaxEnvelopeSize. ",
+                    2150858824,
+                    "MaxEnvelopeSize",
+                )
             break
         out.append(xml)
         size += len(xml)

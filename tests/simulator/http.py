@@ -55,8 +55,7 @@ class WsmanHandler(BaseHTTPRequestHandler):
     # ---- plumbing ------------------------------------------------------------------------------
     def _send(self, status, body: bytes = b"", headers=(), close=False, content_type=CONTENT_TYPE):
         self.send_response(status)
-        if body or status in (200, 400, 500):
-            self.send_header("Content-Type", content_type)
+        self.send_header("Content-Type", content_type)  # on every answer (reference 10.1 H8)
         for k, v in headers:
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(body)))

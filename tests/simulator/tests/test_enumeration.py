@@ -271,3 +271,26 @@ def test_pull_honours_max_envelope_size(hyperv_sim):
 
 def test_wildcard_without_filter_faults(client):
     assert client.enumerate(STAR).status == 500
+
+
+def test_item_larger_than_max_envelope_is_encoding_limit(hyperv_host, client):
+    ctx = client.enumerate(CS).one("//n:EnumerationContext/text()")
+    hdr = '<wsman:MaxEnvelopeSize s:mustUnderstand="true">8192</wsman:MaxEnvelopeSize>'
+    # one Msvm_ComputerSystem (~3 KB) fits the minimum envelope
+    p = client.pull(CS, ctx, extra_headers=hdr)
+    assert p.status == 200
+    big = "x" * 9000
+    vm = next(
+        i
+        for i in hyperv_host.host.instances("root/virtualization/v2", "Msvm_ComputerSystem")
+        if i.properties["Name"] != hyperv_host.host.computer_name
+    )
+    vm.values["ElementName"] = big  # a VM name longer than the envelope
+    ctx = client.enumerate(STAR, wql=f"SELECT * FROM Msvm_ComputerSystem WHERE ElementName = '{big}'").one(
+        "//n:EnumerationContext/text()"
+    )
+    r = client.pull(CS, ctx, extra_headers=hdr)
+    assert r.status == 500 and r.subcode() == "w:EncodingLimit"
+    assert r.wsman_code() == 2150858824
+    ok = client.pull(CS, ctx)  # the context survives; without the limit the item comes through
+    assert ok.status == 200 and ok.x("//n:EndOfSequence")
