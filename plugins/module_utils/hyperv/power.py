@@ -263,11 +263,20 @@ class VmTask:
             return
         if state == "paused":
             self._request("running")
-        reason = vms.guest_shutdown(self.conn, self.cs)
+        timeout = self.p.get("shutdown_timeout") or 300
+        deadline = self.clock() + timeout
+        delay = 0.5
+        while True:
+            # 32780 "not ready": the guest's integration services are not up yet (just resumed or booting)
+            reason = vms.guest_shutdown(self.conn, self.cs)
+            if reason != vms.SHUTDOWN_CODES[32780] or self.clock() >= deadline:
+                break
+            self.sleep(delay)
+            delay = min(delay * 2, 5.0)
         if reason is None:
             try:
                 self.cs = vms.wait_stable(self.conn, vms.get(self.conn, self.cs.get("Name")),
-                                          self.p.get("shutdown_timeout") or 300, wanted=("off",),
+                                          max(deadline - self.clock(), 1), wanted=("off",),
                                           sleep=self.sleep, clock=self.clock)
                 self.dirty = True
                 return
@@ -287,9 +296,30 @@ class VmTask:
                 reason = "InitiateReboot is not available"
             if reason is None:
                 self.dirty = True
+                self._wait_rebooted()
                 return
         self._power_off(guest_shutdown=True)
         self._start()
+
+    def _wait_rebooted(self):
+        """After InitiateReboot: see the VM leave Running (or its uptime restart), then be Running again."""
+        guid = self.cs.get("Name")
+        uptime = self.cs.get("OnTimeInMilliseconds") or 0
+        timeout = self.p.get("shutdown_timeout") or 300
+        deadline = self.clock() + timeout
+        delay = 0.2
+        while True:
+            self.cs = vms.get(self.conn, guid)
+            now_up = self.cs.get("OnTimeInMilliseconds") or 0
+            if self.state() != "running" or now_up < uptime:
+                break
+            if self.clock() >= deadline:
+                raise HypervError("the guest of virtual machine %s did not reboot within %d seconds; set force: true "
+                                  "to reset it instead" % (self.label, timeout))
+            self.sleep(delay)
+            delay = min(delay * 2, 2.0)
+        self.cs = vms.wait_stable(self.conn, self.cs, self.timeout, wanted=("running",), sleep=self.sleep,
+                                  clock=self.clock)
 
     # ---- guest -------------------------------------------------------------------------------
     def wait_for_ip(self):

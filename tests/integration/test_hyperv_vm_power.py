@@ -1,0 +1,88 @@
+"""hyperv_vm power states: every transition from every stable state (off, running, saved, paused), on a v2
+host and a 2008 R2 (v1) host, each followed by the same request again (must be changed=false)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.hyperv_vm_harness import run_playbook, start
+from tests.simulator.pytest_plugin import hyperv_sim  # noqa: F401  (fixture)
+
+FROM = ("off", "running", "saved", "paused")
+TARGETS = {"started": "running", "poweredoff": "off", "stopped": "off", "shutdown": "off", "paused": "paused",
+           "saved": "saved", "restarted": "running"}
+
+
+def cases():
+    out = []
+    for src in FROM:
+        for target in ("started", "poweredoff", "stopped", "paused", "saved", "restarted"):
+            out.append({"from": src, "to": target, "force": False})
+        if src == "saved":
+            out.append({"from": src, "to": "shutdown", "force": True})
+        if src == "running":
+            out.append({"from": src, "to": "restarted", "force": True})
+    return out
+
+
+def expected_error(case):
+    """Cases that must fail, and a fragment of the message."""
+    if case["from"] == "saved" and case["to"] == "stopped" and not case["force"]:
+        return "set force: true"
+    return None
+
+
+@pytest.mark.parametrize("persona", ["2022", "2008r2"])
+def test_every_transition(hyperv_sim, tmp_path, persona):  # noqa: F811
+    """Four VMs, one per start state, driven in parallel; a case whose target is its start state is the
+    idempotency check of that state (changed=false)."""
+    sim = start(hyperv_sim, persona, vms=4)
+    names = [v.properties["ElementName"] for v in sim.host.instances(sim.host.persona.namespaces[0],
+                                                                       "Msvm_ComputerSystem")
+             if v.properties["Name"] != sim.host.computer_name]
+    assert len(names) == 4
+    groups = {"h_" + src: {"vm": names[i], "cases": [c for c in cases() if c["from"] == src]}
+              for i, src in enumerate(FROM)}
+    found, proc = run_playbook("transitions", sim, tmp_path, {"groups_of_cases": groups}, hosts=sorted(groups))
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    results = [rec for host in sorted(found) for rec in found[host]]
+    assert len(results) == len(cases())
+    for rec in results:
+        case, step = rec["case"], rec["step"]
+        label = "%s: %s -> %s (force %s)" % (persona, case["from"], case["to"], case["force"])
+        err = expected_error(case)
+        if err:
+            assert "vm" not in step, label
+            assert err in step["msg"], (label, step["msg"])
+            assert step["changed"] is False, label
+            continue
+        assert "msg" not in step or "vm" in step, (label, step.get("msg"))
+        assert step["vm"]["state"] == TARGETS[case["to"]], (label, step["vm"])
+        if case["to"] == "restarted":
+            assert step["changed"] is True, label
+        else:
+            assert step["changed"] is (TARGETS[case["to"]] != case["from"]), label
+        if step["changed"]:
+            assert step["changes"] == ["state"], label
+    # each VM is in the state its last case asked for, as the host sees it
+    for host, group in groups.items():
+        last = found[host][-1]["step"]
+        vm = [v for v in sim.host.instances(sim.host.persona.namespaces[0], "Msvm_ComputerSystem")
+              if v.properties.get("ElementName") == group["vm"]]
+        assert len(vm) == 1
+        assert last["vm"]["state_code"] == vm[0].properties["EnabledState"], host
+
+
+def test_state_check_costs_one_request(hyperv_sim, tmp_path):  # noqa: F811
+    """state=started on a running VM: one request on a v2 host (the module's counter and the host's log)."""
+    sim = start(hyperv_sim)
+    results, proc = run_playbook("steps", sim, tmp_path, {"steps": [{"name": "web-01", "state": "started"}]})
+    assert results[0]["vm"]["state"] == "running"
+    sim.reset_stats()
+    results, proc = run_playbook("steps", sim, tmp_path, {"steps": [{"name": "web-01", "state": "started"}]})
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    assert results[0]["changed"] is False
+    assert results[0]["round_trips"] == 1
+    assert sim.stats()["total"] == 1
+    assert results[0]["vm"]["name"] == "web-01"
+    assert results[0]["vm"]["uuid"]
