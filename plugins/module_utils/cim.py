@@ -689,10 +689,19 @@ def parse_instance(el, class_hint=None):
                     if len(cache) > 20000:
                         cache.clear()
                     cache[key] = value
-        elif not len(child) and child.get(_XSI_NIL) is None:
+        elif text is None and child.get(_XSI_NIL) == "true":
+            value = None
+        elif not len(child):
             value = "" if scalar_type is None else convert_text(scalar_type, "", "%s.%s" % (class_name, name))
         else:
-            value = _value_of(child, class_name, name, scalar_type)
+            first = child[0]
+            if first.tag == _DATETIME_TAG and not len(first):
+                dtext = first.text or ""
+                value = cache.get(dtext, _MISSING)
+                if value is _MISSING:
+                    value = cache[dtext] = parse_xs_datetime(dtext)
+            else:
+                value = _value_of(child, class_name, name, scalar_type)
         if name in props:
             if arrays is None:
                 arrays = set()
