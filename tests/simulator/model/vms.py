@@ -7,6 +7,7 @@ import datetime as dt
 
 from ..personas import NS_V1
 from . import devices as D
+from .defaults import NEVER
 from .jobs import start_job
 from .kvp import guest_ready
 from .registry import computed, event, method
@@ -55,7 +56,7 @@ def create_vm(host, name, generation_no=1, cpus=1, memory_mb=1024, dynamic=False
     now = host.wall()
     cs = host.add(ns, "Msvm_ComputerSystem", {
         "Name": guid, "ElementName": name, "InstallDate": now, "TimeOfLastConfigurationChange": now,
-        "TimeOfLastStateChange": now, "_state": "off", "_guest": guest or {}, "_typed": [],
+        "TimeOfLastStateChange": NEVER, "_state": "off", "_guest": guest or {}, "_typed": [],
     })
     vssd_vals = {
         "InstanceID": f"Microsoft:{guid}", "ElementName": name, "CreationTime": now,
@@ -386,9 +387,8 @@ def _cs_props(cs, out):
         out["OperationalStatus"] = [11]
         out["Status"] = "Service"
         out["StatusDescriptions"] = ["In service"]
-    out["EnabledDefault"] = 2
-    if state == "paused":
-        out["HealthState"] = 5
+    # a running VM showed EnabledDefault 2, a never-started one 3 (captures CS-A/CS-B)
+    out["EnabledDefault"] = 3 if state == "off" else 2
 
 
 def request_state(host, cs, requested, via=None):
