@@ -25,6 +25,7 @@ from ansible_collections.wsman.hyperv.plugins.module_utils.cim import (
     ANONYMOUS,
     WMI_PREFIX,
     EmbeddedInstance,
+    Instance,
     Reference,
     parse_instance,
     parse_xs_datetime,
@@ -475,7 +476,13 @@ class WSManClient:
 
     def _target(self, target, namespace):
         """(uri builder, selectors from a Reference, detect flag) for a class name, URI or Reference."""
+        if isinstance(target, Instance):
+            target = target.reference()
         if isinstance(target, Reference):
+            if (not self.namespace_confirmed and target.namespace == V2 and not namespace
+                    and target.resource_uri.startswith(WMI_PREFIX)):
+                # a Reference built locally before the namespace is known takes part in detection
+                return (lambda ns: self.resource_uri(target.class_name, ns)), dict(target.selectors), True
             return (lambda ns: target.resource_uri), dict(target.selectors), False
         if not isinstance(target, str) or not target:
             raise OptionError("a class name, resource URI or Reference is required, not %r" % (target,))
@@ -715,6 +722,8 @@ def _param(parent, uri, name, value):
         for item in value:
             _param(parent, uri, name, item)
         return
+    if isinstance(value, Instance):
+        value = value.reference()
     el = etree.SubElement(parent, "{%s}%s" % (uri, name))
     if isinstance(value, Reference):
         value.append_to(el)

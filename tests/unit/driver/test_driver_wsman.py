@@ -501,3 +501,51 @@ def test_response_size_limit_is_enforced():
 
     with pytest.raises(ResponseTooLarge, match="above the limit of 20000 bytes"):
         c2.query("SELECT * FROM Msvm_ComputerSystem", max_elements=50)
+
+
+def test_locally_built_v2_reference_takes_part_in_detection():
+    def handler(req):
+        if "/v2/" in req.resource_uri:
+            fh.raise_fault(fh.fault_xml("s:Sender", "w:InvalidResourceURI", "The resource URI is not valid. ",
+                                        2150858811, relates_to=req.message_id))
+        return fh.envelope(fh.instance_xml("Msvm_ComputerSystem", fh.vm_props(1), fh.V1), fh.X + "/GetResponse",
+                           req.message_id)
+
+    c, t = client(handler)
+    ref = Reference(c.resource_uri("Msvm_ComputerSystem"), {"CreationClassName": "Msvm_ComputerSystem", "Name": "G"})
+    assert ref.namespace == wsman.V2
+    inst = c.get(ref)
+    assert inst.namespace == wsman.V1 and c.namespace == wsman.V1
+    assert [r.resource_uri for r in t.requests] == [fh.class_uri("Msvm_ComputerSystem"),
+                                                     fh.class_uri("Msvm_ComputerSystem", fh.V1)]
+    assert t.requests[1].selectors == {"CreationClassName": "Msvm_ComputerSystem", "Name": "G"}
+
+
+def test_host_reference_is_used_verbatim_once_confirmed():
+    host = fh.PagingHost(vm_items(1))
+    c, t = client(host)
+    (vm,) = c.query("Msvm_ComputerSystem")
+    assert c.namespace_confirmed
+
+    def handler(req):
+        return fh.envelope(fh.output_xml("Msvm_ComputerSystem", "RequestStateChange", {"ReturnValue": 0}), "x",
+                           req.message_id)
+
+    t.handler = handler
+    c.invoke(vm, "RequestStateChange", {"RequestedState": 3})  # an Instance as target
+    assert t.requests[-1].selectors == {"CreationClassName": "Msvm_ComputerSystem", "Name": vm["Name"]}
+
+
+def test_embedded_instance_output_string_is_parsed_by_caller():
+    setting = ('<INSTANCE CLASSNAME="Msvm_VirtualHardDiskSettingData"><PROPERTY NAME="Format" TYPE="uint16">'
+               '<VALUE>3</VALUE></PROPERTY><PROPERTY NAME="Path" TYPE="string"><VALUE>C:\\VMs\\a &amp; b.vhdx'
+               "</VALUE></PROPERTY></INSTANCE>")
+
+    def handler(req):
+        return fh.envelope(fh.output_xml("Msvm_ImageManagementService", "GetVirtualHardDiskSettingData",
+                                         {"SettingData": setting, "ReturnValue": 0}), "x", req.message_id)
+
+    c, _unused = client(handler)
+    result = c.invoke("Msvm_ImageManagementService", "GetVirtualHardDiskSettingData", {"Path": "C:\\VMs\\a & b.vhdx"})
+    emb = EmbeddedInstance.parse(result["SettingData"])
+    assert emb["Format"] == 3 and emb["Path"] == "C:\\VMs\\a & b.vhdx"
