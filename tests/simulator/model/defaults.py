@@ -131,7 +131,7 @@ _COMMON = {
         ElementName="Ethernet Switch Port VLAN Settings", NativeVlanId=0, PrimaryVlanId=0, SecondaryVlanId=0,
         PvlanMode=0,
     ),
-    "Msvm_GuestNetworkAdapterConfiguration": dict(ProtocolIFType=0, DHCPEnabled=False),
+    "Msvm_GuestNetworkAdapterConfiguration": dict(ProtocolIFType=0, DHCPEnabled=True),
     "Msvm_ShutdownComponentSettingData": dict(Caption="Shutdown", Description="Microsoft Shutdown Component",
                                               ElementName="Shutdown", EnabledState=2),
     "Msvm_HeartbeatComponentSettingData": dict(Caption="Heartbeat", Description="Microsoft Heartbeat Component",

@@ -43,7 +43,7 @@ class Kind:
 
 _RASD = {"ConsumerVisibility": 3, "AutomaticAllocation": True, "AutomaticDeallocation": True, "MappingBehavior": None,
          "PoolID": "", "VirtualQuantity": 1, "Reservation": 1, "Limit": 1, "Weight": 0, "AllocationUnits": "count",
-         "VirtualQuantityUnits": "count"}
+         "VirtualQuantityUnits": "count", "TargetVtl": 0}
 
 
 def _k(name, cls, rt, sub, caption, device=None, device_id=None, **template):

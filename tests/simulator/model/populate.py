@@ -225,8 +225,12 @@ def add_definitions(host, ns):
             host.link("Msvm_ElementCapabilities", "ManagedElement", pool_inst, "Capabilities", caps,
                       {"Characteristics": [2]})
         for role, qty in _limits(host, name).items():
+            what = sub.split(":")[-1]
             vals = {"InstanceID": f"Microsoft:Definition\\{pool}\\{role}", "VirtualQuantity": qty,
-                    "ResourceSubType": sub, "_kind": name, "_definition": role}
+                    "ResourceSubType": sub, "_kind": name, "_definition": role, "ElementName": None,
+                    "Caption": f"{what} {role.lower()} settings",
+                    "Description": f"Describes the {role.lower()} settings for the {what} resources.",
+                    "ConsumerVisibility": 2, "Reservation": 0}
             if name == "processor":
                 vals.update(Limit=100000, Reservation=0 if role != "Maximum" else 100000,
                             SocketCount=1 if role != "Maximum" else host.info["sockets"],
