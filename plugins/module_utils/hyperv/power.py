@@ -103,8 +103,8 @@ class VmTask:
         guid = vms.define(self.conn, p["name"], generation=gen, notes=want.get("notes"), timeout=self.timeout)
         try:
             self.cs = vms.get(self.conn, guid)
-            self.st = vmconfig.read(self.conn, self.cs, need_devices=True,
-                                    need_switches="network_adapters" in want, switch_cache=self.switch_cache)
+            self.st = vmconfig.read(self.conn, self.cs, need_devices=True, need_vlans="network_adapters" in want,
+                                    switch_cache=self.switch_cache)
             changes, _, _ = compare.compare(self.st.current(), want)
             if changes:
                 vmconfig.apply(self.conn, self.st, changes, want, self.created_disks)
@@ -132,15 +132,15 @@ class VmTask:
             return
         need_devices = any(k in want for k in DEVICE_OPTIONS)
         self.st = vmconfig.read(self.conn, self.cs, need_devices=need_devices,
-                                need_switches="network_adapters" in want, switch_cache=self.switch_cache)
+                                need_vlans="network_adapters" in want, switch_cache=self.switch_cache)
         self.read_config = True
         gen = vmconfig.settings.generation_of(self.st.vssd, self.conn.v1)
         if p.get("generation") is not None and p["generation"] != gen:
             raise HypervError("virtual machine %s is generation %d; the generation of an existing VM cannot be "
                               "changed (asked for %d)" % (self.label, gen, p["generation"]))
         want = compare.validate(p, v1=self.conn.v1, generation=gen)
-        vmconfig.validate_switches(self.conn, want, self.switch_cache)
         changes, before, after = compare.compare(self.st.current(), want)
+        vmconfig.validate_switches(self.conn, want, self.switch_cache, changes)
         self.before.update(before)
         self.after.update(after)
         if not changes:
@@ -351,8 +351,7 @@ class VmTask:
         if self.dirty and not self.check:
             self.cs = vms.get(self.conn, self.cs.get("Name"))
             if self.read_config:
-                self.st = vmconfig.read(self.conn, self.cs, need_devices=True,
-                                        need_switches=self.st is not None and self.st.switches is not None,
+                self.st = vmconfig.read(self.conn, self.cs, need_devices=True, need_vlans=True,
                                         switch_cache=self.switch_cache)
         if self.st is not None:
             self.st.cs = self.cs

@@ -38,6 +38,10 @@ class SwitchCache:
         self.conn = conn
         self._all = None
 
+    @property
+    def loaded(self):
+        return self._all is not None
+
     def all(self):
         if self._all is None:
             self._all = all_switches(self.conn)

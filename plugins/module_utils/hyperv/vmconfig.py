@@ -32,9 +32,10 @@ class VmState:
 
     def facts(self):
         sw = self.switches
+        loaded = sw is not None and sw.loaded
         f = factsmod.vm_facts(
             self.cs, self.conn.v1, vssd=self.vssd, vsgsd=self.vsgsd, dev=self.dev,
-            switch_name=(lambda sid: (sw.by_id(sid).name if sw.by_id(sid) else None)) if sw is not None else None,
+            switch_name=(lambda sid: (sw.by_id(sid).name if sw.by_id(sid) else None)) if loaded else None,
             host=self.conn._host_name,  # pylint: disable=protected-access
         )
         return f
@@ -47,11 +48,18 @@ class VmState:
         return f
 
 
-def read(conn, cs, need_devices=True, need_switches=False, switch_cache=None):
+def read(conn, cs, need_devices=True, need_vlans=False, need_switches=False, switch_cache=None):
+    """Read the VM's settings: VSSD (+ VSGSD on v1), its components, VLAN settings, switches."""
     st = VmState(conn, cs)
     st.vssd, st.vsgsd = settings.read_vssd(conn, st.guid)
     if need_devices:
-        st.dev = devmod.parse_devices(read_components(conn, st.guid), v1=conn.v1)
+        comps = read_components(conn, st.guid)
+        if need_vlans and not conn.v1 and any(c.class_name == devmod.EPASD for c in comps):
+            # port features hang off the EPASD (Msvm_EthernetPortSettingDataComponent), not the VSSD
+            comps = comps + conn.query(cim.wql_select(devmod.VLAN, cim.wql_like(
+                "InstanceID", prefix="Microsoft:%s\\" % st.guid)))
+        st.dev = devmod.parse_devices(comps, v1=conn.v1)
+    st.switches = switch_cache
     if need_switches:
         st.switches = switch_cache or switches.SwitchCache(conn)
         st.switches.all()
@@ -262,8 +270,16 @@ def _apply_nics(conn, st, plan):
                 devmod.set_vlan(conn, ep_iid, w["vlan_id"], nic["vlan"])
 
 
-def validate_switches(conn, want, cache):
-    """Every named switch exists (before anything changes)."""
-    for nic in want.get("network_adapters") or ():
+def validate_switches(conn, want, cache, changes=None):
+    """Every switch the run must connect to exists (checked before anything changes).
+
+    With ``changes`` (from compare), only adapters that will be added or re-connected are checked,
+    so a no-op run does not read the switch list."""
+    nics = want.get("network_adapters") or ()
+    if changes is not None:
+        plan = (changes.get("network_adapters") or {}).get("plan", ())
+        idx = {p["index"] for p in plan if p["action"] == "add" or "switch" in p.get("diff", ())}
+        nics = [n for i, n in enumerate(nics) if i in idx]
+    for nic in nics:
         if nic["switch"]:
             cache.by_name(nic["switch"])
