@@ -281,7 +281,9 @@ def _perf_counters(host, cs, vcpus):
         return
     names = []
     for n in range(vcpus):
-        name = f"{cs.values['ElementName']}:Hv VP {n}"
+        name, k = f"{cs.values['ElementName']}:Hv VP {n}", 1
+        while host.find("root/cimv2", PERF_VP, name) is not None:  # VM names are not unique (M7)
+            name, k = f"{cs.values['ElementName']}#{k}:Hv VP {n}", k + 1
         host.add("root/cimv2", PERF_VP, {"Name": name, "_vm": cs.values["Name"], "_vm_ns": cs.namespace})
         names.append(name)
     cs.values["_perf"] = names

@@ -292,3 +292,26 @@ def test_define_system_with_processor_memory_and_disk(host, clock):
         "ResourceSettings": [emb("Msvm_MemorySettingData", ResourceType="4",
                                  ResourceSubType="Microsoft:Hyper-V:Memory", VirtualQuantity="1023")]})
     assert finish(host, clock, out).properties["ErrorCode"] == 32773 and len(vms(host)) == n
+
+
+def test_boot_order_and_secure_boot_rules(host, clock):
+    g1 = _new_vm(host, clock, 1, "boot1")
+    g2 = _new_vm(host, clock, 2, "boot2")
+
+    def modify(vm, **props):
+        iid = vssd_of(host, vm).properties["InstanceID"]
+        _rv, out = invoke(host, SVC, None, "ModifySystemSettings", SystemSettings=emb(
+            "Msvm_VirtualSystemSettingData", InstanceID=iid, **props))
+        return finish(host, clock, out).properties
+
+    assert modify(g1, BootOrder=["2", "1", "3", "0"])["JobState"] == 7
+    assert vssd_of(host, g1).properties["BootOrder"] == [2, 1, 3, 0]
+    assert modify(g1, BootOrder=["2", "2"])["ErrorCode"] == 32773
+    assert modify(g1, SecureBootEnabled="true")["ErrorCode"] == 32773
+    assert modify(g2, BootOrder=["1"])["ErrorCode"] == 32773
+    assert modify(g2, SecureBootEnabled="false")["JobState"] == 7
+    set_state(host, g2, "running", initial=True)
+    assert modify(g2, SecureBootEnabled="true")["ErrorCode"] == 32773
+    assert modify(g2, AutomaticShutdownAction="4", AutomaticStartupActionDelay="00000000000130.000000:000")[
+        "JobState"] == 7
+    assert vssd_of(host, g2).properties["AutomaticStartupActionDelay"].total_seconds() == 90
