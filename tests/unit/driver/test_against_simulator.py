@@ -97,3 +97,23 @@ def test_tls_verification_error_and_opt_out(hyperv_sim):
     assert "secret" not in str(err.value)
     lax = wsman.WSManClient(ConnectionSpec(validate_certs=False, **base))
     assert len(lax.query(cim.wql_select("Msvm_ComputerSystem"))) == 2
+
+
+HOSTILE = ["it's", 'say "hi"', "back\\slash\\", "' OR '1'='1", "100%_[x]", "ünïcødé 名前", "new\nline"]
+
+
+def test_hostile_literals_are_accepted_by_a_wql_parser_and_match_nothing(hyperv_host):
+    client = connect(hyperv_host)
+    for name in HOSTILE:
+        where = cim.wql_or(cim.wql_eq("ElementName", name), cim.wql_like("ElementName", prefix=name))
+        assert client.query(cim.wql_select("Msvm_ComputerSystem", where)) == []
+
+
+def test_like_prefix_and_exact_match_find_a_real_vm(hyperv_host):
+    client = connect(hyperv_host)
+    vm = next(i for i in client.query(cim.wql_select("Msvm_ComputerSystem")) if i["Name"] != i["ElementName"])
+    found = client.query(cim.wql_select("Msvm_ComputerSystem", cim.wql_eq("ElementName", vm["ElementName"])))
+    assert [i["Name"] for i in found] == [vm["Name"]]
+    settings = client.query(cim.wql_select("Msvm_VirtualSystemSettingData",
+                                           cim.wql_like("InstanceID", prefix="Microsoft:%s" % vm["Name"])))
+    assert settings and all(s["InstanceID"].startswith("Microsoft:" + vm["Name"]) for s in settings)
