@@ -158,7 +158,7 @@ _V2 = dict(
 
 _V1 = dict(
     _COMMON,
-    Msvm_VirtualSystemSettingData=dict(Caption="Virtual Machine Settings", VirtualSystemType=301,
+    Msvm_VirtualSystemSettingData=dict(Caption="Virtual Machine", VirtualSystemType=301,
                                        BIOSNumLock=False),
     Msvm_VirtualSystemGlobalSettingData=dict(
         Caption="Global Virtual Machine Settings", Description="Global settings for the virtual machine",

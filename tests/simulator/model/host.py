@@ -95,7 +95,12 @@ class Host:
 
     # ---- store -----------------------------------------------------------------------------
     def _key(self, inst) -> tuple:
-        return tuple(_key_str(inst.raw(k)).lower() for k in inst.class_def.keys)
+        values, defaults = inst.values, inst.defaults
+        out = []
+        for k in inst.class_def.keys:
+            v = values[k] if k in values else defaults.get(k)
+            out.append(v.lower() if type(v) is str else _key_str(v).lower())
+        return tuple(out)
 
     def add(self, namespace, class_name, values, defaults=None) -> Instance:
         cd = self.schema.get_class(namespace, class_name)

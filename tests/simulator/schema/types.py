@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..errors import UnknownClass, UnknownNamespace
 
@@ -215,6 +216,7 @@ def build_namespace(raw_classes: list, level: int) -> dict:
     return done
 
 
+@lru_cache(maxsize=256)
 def norm_ns(namespace: str) -> str:
     return namespace.replace("\\", "/").strip("/").lower()
 
