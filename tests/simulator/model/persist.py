@@ -7,6 +7,7 @@ model saved by one process resumes in another whose monotonic clock differs.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import heapq
 
 from ..values import EmbeddedInstance, Ref
@@ -101,6 +102,16 @@ def dump(host) -> dict:
 
 
 def load(cls, data: dict, clock=None):
+    enabled = gc.isenabled()
+    gc.disable()  # see populate.build_host
+    try:
+        return _load(cls, data, clock)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(cls, data: dict, clock=None):
     if data.get("format") != FORMAT:
         raise ValueError(f"unsupported model state format {data.get('format')!r}")
     host = cls(data["persona"], data["computer_name"], data["seed"], clock)

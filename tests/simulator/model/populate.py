@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from ..personas import NS_CIMV2, NS_V1
 from .host import Host
 from .switches import DEFAULT_SWITCH_GUID, create_switch
@@ -32,6 +34,18 @@ def add_file(host, path, kind="vhdx", size=0, vhd_type=3, parent=None):
 
 def build_host(persona="2022", vms=3, switches=1, computer_name="HV-SIM01", seed=0, awkward_names=False,
                clock=None, checkpoints=True) -> Host:
+    # the object graph is full of reference cycles (links); the cyclic collector would rescan it
+    # again and again while it grows, so it is paused during the build (10,000 VMs: ~3x faster)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(persona, vms, switches, computer_name, seed, awkward_names, clock, checkpoints)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(persona, vms, switches, computer_name, seed, awkward_names, clock, checkpoints) -> Host:
     host = Host(persona, computer_name, seed, clock)
     p = host.persona
     host.info = {"sockets": 2, "cores": 16, "logical": 64, "memory_mb": 262144,
