@@ -516,8 +516,8 @@ def test_locally_built_v2_reference_takes_part_in_detection():
     assert ref.namespace == wsman.V2
     inst = c.get(ref)
     assert inst.namespace == wsman.V1 and c.namespace == wsman.V1
-    assert [r.resource_uri for r in t.requests] == [fh.class_uri("Msvm_ComputerSystem"),
-                                                     fh.class_uri("Msvm_ComputerSystem", fh.V1)]
+    expected = [fh.class_uri("Msvm_ComputerSystem"), fh.class_uri("Msvm_ComputerSystem", fh.V1)]
+    assert [r.resource_uri for r in t.requests] == expected
     assert t.requests[1].selectors == {"CreationClassName": "Msvm_ComputerSystem", "Name": "G"}
 
 
