@@ -274,9 +274,10 @@ class WSManClient:
         payload = etree.tostring(env, encoding="utf-8", xml_declaration=False)
         spec = self.spec
         where = dict(host=spec.hostname, port=spec.port, transport=spec.transport)
+        transport = self.transport  # created (and its errors raised) before anything is counted
         self.round_trips += 1
         try:
-            data = self.transport.send_message(payload)
+            data = transport.send_message(payload)
         except InvalidCredentialsError as exc:
             raise self._auth_error(exc) from None
         except WinRMTransportError as exc:

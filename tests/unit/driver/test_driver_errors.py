@@ -149,3 +149,11 @@ def test_method_and_job_error_classes_are_hyperv_errors():
 def test_spec_repr_and_client_never_show_password():
     client = wsman.WSManClient(fh.spec(), transport=fh.FakeTransport(lambda r: b""))
     assert PW not in repr(fh.spec()) and PW not in repr(client.spec)
+
+
+def test_certificate_auth_without_files_is_a_transport_error_before_any_request():
+    client = wsman.WSManClient(fh.spec(auth="certificate", client_cert="/nonexistent/c.pem",
+                                       client_key="/nonexistent/k.pem", username=None, password=None))
+    with pytest.raises(TransportError) as err:
+        client.identify()
+    assert "certificate" in str(err.value) and client.round_trips == 0
