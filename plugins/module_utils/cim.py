@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import sys
 from collections.abc import Mapping
 
 from ansible_collections.wsman.hyperv.plugins.module_utils import xmlsafe
@@ -582,11 +583,7 @@ def _value_of(el, class_name, name, scalar_type):
         first = el[0]
         tag = first.tag
         if tag == _DATETIME_TAG or (isinstance(tag, str) and tag.endswith("}Datetime")) or tag == "Datetime":
-            text = first.text or ""
-            value = _VALUE_CACHE.get(("xs:dateTime", text))
-            if value is None:
-                value = _VALUE_CACHE[("xs:dateTime", text)] = parse_xs_datetime(text)
-            return value
+            return parse_xs_datetime(first.text or "")
         if tag == _INTERVAL_TAG or tag == "Interval" or (isinstance(tag, str) and tag.endswith("}Interval")):
             return parse_xs_duration(first.text or "")
         if _is_epr(el):
@@ -612,17 +609,20 @@ def _types_for(class_name):
 
 
 _TAGMAPS = {}
-_VALUE_CACHE = {}
+_TYPE_CACHES = {"xs:dateTime": {}}  # CIM type -> {text: converted value} (values are immutable)
 _CLASS_ARRAYS = {}
 _MISSING = object()
 
 
 def _tag_info(class_name, ctag):
+    """(property name, value cache of its type or None for text, scalar type, is array) of a child tag."""
     name = ctag[ctag.index("}") + 1:] if ctag[0] == "{" else ctag
     spec = _types_for(class_name).get(name)
     if spec is None:
-        return name, None, False
-    return name, spec[0], spec[1]
+        return sys.intern(name), None, None, False
+    scalar_type = spec[0]
+    tcache = None if scalar_type is None else _TYPE_CACHES.setdefault(scalar_type, {})
+    return sys.intern(name), tcache, scalar_type, spec[1]
 
 
 def _class_arrays(class_name):
@@ -667,29 +667,30 @@ def parse_instance(el, class_hint=None):
         tagmap = _TAGMAPS[class_name] = {}
     props = {}
     arrays = None
-    cache = _VALUE_CACHE
+    missing = _MISSING
+    nil_attr = _XSI_NIL
+    tagmap_get = tagmap.get
     for child in el:
         ctag = child.tag
-        info = tagmap.get(ctag)
+        info = tagmap_get(ctag)
         if info is None:
             if not isinstance(ctag, str):
                 continue
             info = tagmap[ctag] = _tag_info(class_name, ctag)
-        name, scalar_type, is_array = info
+        name, tcache, scalar_type, is_array = info
         text = child.text
         if text is not None and not (text.isspace() and len(child)):
             # the common, fast case: a text-only element
-            if scalar_type is None:
+            if tcache is None:
                 value = text
             else:
-                key = (scalar_type, text)
-                value = cache.get(key, _MISSING)
-                if value is _MISSING:
+                value = tcache.get(text, missing)
+                if value is missing:
                     value = convert_text(scalar_type, text, "%s.%s" % (class_name, name))
-                    if len(cache) > 20000:
-                        cache.clear()
-                    cache[key] = value
-        elif text is None and child.get(_XSI_NIL) == "true":
+                    if len(tcache) > 5000:
+                        tcache.clear()
+                    tcache[text] = value
+        elif text is None and child.get(nil_attr) in ("true", "1"):
             value = None
         elif not len(child):
             value = "" if scalar_type is None else convert_text(scalar_type, "", "%s.%s" % (class_name, name))
@@ -697,9 +698,12 @@ def parse_instance(el, class_hint=None):
             first = child[0]
             if first.tag == _DATETIME_TAG and not len(first):
                 dtext = first.text or ""
-                value = cache.get(dtext, _MISSING)
+                dcache = _TYPE_CACHES["xs:dateTime"]
+                value = dcache.get(dtext, _MISSING)
                 if value is _MISSING:
-                    value = cache[dtext] = parse_xs_datetime(dtext)
+                    if len(dcache) > 5000:
+                        dcache.clear()
+                    value = dcache[dtext] = parse_xs_datetime(dtext)
             else:
                 value = _value_of(child, class_name, name, scalar_type)
         if name in props:
