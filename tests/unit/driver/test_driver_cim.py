@@ -305,3 +305,17 @@ def test_wql_associators():
                  "ResultClass = Msvm_ResourceAllocationSettingData")
     assert cim.wql_class(q) == "Msvm_ResourceAllocationSettingData"
     assert cim.wql_class("select * from Msvm_ComputerSystem where x = 1") == "Msvm_ComputerSystem"
+
+
+def test_pretty_printed_and_nil_one_forms():
+    xml = ('<p:Msvm_ComputerSystem xmlns:xsi="{xsi}" xmlns:p="{uri}" xmlns:cim="{cim}">\n'
+           '  <p:Caption xsi:nil="1"/>\n'
+           '  <p:InstallDate>\n    <cim:Datetime>2024-01-02T03:04:05Z</cim:Datetime>\n  </p:InstallDate>\n'
+           '  <p:Notes>\n    <cim:Interval>P1D</cim:Interval>\n  </p:Notes>\n'
+           '  <p:Owner>  padded  </p:Owner>\n'
+           "</p:Msvm_ComputerSystem>").format(xsi=fh.XSI, uri=fh.class_uri("Msvm_ComputerSystem"), cim=fh.CIM)
+    i = cim.parse_instance(etree.fromstring(xml))
+    assert i["Caption"] is None
+    assert i["InstallDate"] == datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert i["Notes"] == datetime.timedelta(days=1)
+    assert i["Owner"] == "  padded  "
