@@ -30,6 +30,12 @@ if [ ! -x "$BIN/ansible-playbook" ]; then
     exit 2
 fi
 export PATH=$BIN:$PATH
+mkdir -p "$BUILD"
+# One demo at a time per checkout: a second one waits here (its build would replace this one's).
+if command -v flock >/dev/null; then
+    exec 9>"$BUILD/demo.lock"
+    flock -n 9 || { echo "demo: another demo runs in this checkout; waiting for it"; flock 9; }
+fi
 
 banner() {
     printf '\n\033[1m==> [demo %ss] %s\033[0m\n' "$(($(date +%s) - T0))" "$*"
