@@ -42,8 +42,8 @@ options:
     choices: [external, internal, private]
   net_adapter_name:
     description:
-      - For O(switch_type=external), the host network adapter to bind the switch to: its name as
-        Hyper-V shows it (the adapter description, for example V(Intel(R) Ethernet Controller X710 for 10GbE SFP+)).
+      - For O(switch_type=external), the host network adapter to bind the switch to, by its name as
+        Hyper-V shows it (the adapter description, for example V(Intel(R\) Ethernet Controller X710 for 10GbE SFP+)).
       - Required with O(switch_type=external). The adapter must not be bound to another switch.
     type: str
   allow_management_os:
