@@ -16,7 +16,12 @@ from .devices import template
 FORMAT = 1
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def _enc(v):
+    if type(v) in _PLAIN:
+        return v
     if isinstance(v, Ref):
         return {"$ref": [v.namespace, v.class_name, [list(k) for k in v.keys]]}
     if isinstance(v, dt.datetime):
@@ -37,6 +42,8 @@ def _enc(v):
 
 
 def _dec(v):
+    if type(v) in _PLAIN:
+        return v
     if isinstance(v, list):
         return [_dec(x) for x in v]
     if isinstance(v, dict):
@@ -64,6 +71,16 @@ def _is_clock(key):
 
 
 def dump(host) -> dict:
+    enabled = gc.isenabled()
+    gc.disable()  # see populate.build_host
+    try:
+        return _dump(host)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _dump(host) -> dict:
     now = host.now()
     insts, index = [], {}
     for (_ns, _cls), bucket in host._index.items():
