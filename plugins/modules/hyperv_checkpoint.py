@@ -20,7 +20,7 @@ description:
     name the module fails instead of guessing.
   - Works on Hyper-V 2008 R2 (where checkpoints are called snapshots) and later.
 author:
-  - wsman.hyperv contributors
+  - wsman.hyperv contributors (@wsman-hyperv)
 extends_documentation_fragment:
   - wsman.hyperv.connection
 options:
@@ -59,8 +59,10 @@ options:
     default: 600
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: The diff lists the checkpoint names of the virtual machine before and after.
 notes:

@@ -16,7 +16,7 @@ description:
   - The number of requests is fixed; it does not grow with the number of virtual machines or switches.
   - Works with Hyper-V 2008 R2 and later. Values a host does not publish are null.
 author:
-  - wsman.hyperv contributors
+  - wsman.hyperv contributors (@wsman-hyperv)
 extends_documentation_fragment:
   - wsman.hyperv.connection
 options:
@@ -27,9 +27,11 @@ options:
     default: true
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: The module only reads; it runs the same way in check mode.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 seealso:
   - module: wsman.hyperv.hyperv_vm_info

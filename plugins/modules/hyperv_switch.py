@@ -20,7 +20,7 @@ description:
     an existing switch cannot be read (it is reported as null and left alone); asking for anything else
     fails with a "not supported on Hyper-V 2008 R2" error.
 author:
-  - wsman.hyperv contributors
+  - wsman.hyperv contributors (@wsman-hyperv)
 extends_documentation_fragment:
   - wsman.hyperv.connection
 options:
@@ -70,8 +70,10 @@ options:
     default: 300
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
 seealso:
   - module: wsman.hyperv.hyperv_switch_info

@@ -15,7 +15,7 @@ description:
   - The number of requests does not depend on the number of switches or virtual machines.
   - On Hyper-V 2008 R2 the type, adapter and notes of a switch cannot be read and are null.
 author:
-  - wsman.hyperv contributors
+  - wsman.hyperv contributors (@wsman-hyperv)
 extends_documentation_fragment:
   - wsman.hyperv.connection
 options:
@@ -25,9 +25,11 @@ options:
     type: str
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: The module only reads; it runs the same way in check mode.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 seealso:
   - module: wsman.hyperv.hyperv_switch

@@ -20,7 +20,7 @@ description:
     once for all of them and joined locally; there is no request per virtual machine.
   - Works with Hyper-V 2008 R2 and later; what a host cannot report is null or empty.
 author:
-  - wsman.hyperv contributors
+  - wsman.hyperv contributors (@wsman-hyperv)
 extends_documentation_fragment:
   - wsman.hyperv.connection
 options:
@@ -41,7 +41,7 @@ options:
       - Only virtual machines in one of these states.
     type: list
     elements: str
-    choices: [running, off, saved, paused, starting, stopping, saving, pausing, resuming, resetting, other]
+    choices: [running, "off", saved, paused, starting, stopping, saving, pausing, resuming, resetting, other]
   include:
     description:
       - Which parts to read besides name, GUID, state and uptime. Leaving parts out saves requests.
@@ -55,9 +55,11 @@ options:
     default: [config, devices, guest, checkpoints]
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: The module only reads; it runs the same way in check mode.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 seealso:
   - module: wsman.hyperv.hyperv_vm

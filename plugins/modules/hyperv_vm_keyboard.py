@@ -17,7 +17,7 @@ description:
   - On Hyper-V 2008 R2 text is typed key by key with a US keyboard layout (that host has no
     C(TypeText) method), and O(scancodes) is not supported (an error says so).
 author:
-  - wsman.hyperv contributors
+  - wsman.hyperv contributors (@wsman-hyperv)
 extends_documentation_fragment:
   - wsman.hyperv.connection
 options:
@@ -49,9 +49,11 @@ options:
     type: bool
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: In check mode the virtual machine is looked up and its state checked, but no key is sent.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 notes:
   - Keyboard input is not idempotent; the module always reports RV(ignore:changed=true) when it sends input.
