@@ -428,7 +428,8 @@ def _apply_modify(host, target, vals):
             connect_port(host, target.namespace, sw, target)
         else:
             target.values["HostResource"] = None
-    if kind == "memory" and vals.get("DynamicMemoryEnabled") is False:
+    if kind == "memory" and not target.values.get("DynamicMemoryEnabled"):
+        # static memory: minimum and maximum follow the startup value [inf]
         target.values["Reservation"] = target.values.get("VirtualQuantity")
         target.values["Limit"] = target.values.get("VirtualQuantity")
 

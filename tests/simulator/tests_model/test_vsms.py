@@ -147,8 +147,10 @@ def test_modify_memory_and_cpu(host, clock):
         return invoke(host, SVC, None, "ModifyResourceSettings", ResourceSettings=[
             emb(inst.class_name, InstanceID=inst.properties["InstanceID"], **props)])
 
+    modify(mem, DynamicMemoryEnabled="false")
     rv, out = modify(mem, VirtualQuantity="2048")
     assert rv == 0 and mem.properties["VirtualQuantity"] == 2048 and out["ResultingResourceSettings"] == [mem.ref()]
+    assert mem.properties["Reservation"] == mem.properties["Limit"] == 2048  # static memory
     rv, out = modify(mem, VirtualQuantity="2047")
     job = finish(host, clock, out)
     assert rv == 4096 and job.properties["JobState"] == 10 and "multiple of 2" in job.properties["ErrorDescription"]
