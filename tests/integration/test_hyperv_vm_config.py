@@ -53,6 +53,12 @@ def by_id(results):
     return {r["item"]["id"]: r for r in results}
 
 
+def ok(result, label=""):
+    """A step that must have succeeded (steps run with failed_when: false)."""
+    assert not result.get("msg"), (label or result["item"]["id"], result.get("msg"))
+    return result
+
+
 def test_create_full_spec_then_idempotent(hyperv_sim, tmp_path):  # noqa: F811
     sim = start(hyperv_sim)
     steps = [dict(FULL, id="check-create", check=True, diff=True),
@@ -94,6 +100,7 @@ def test_create_full_spec_then_idempotent(hyperv_sim, tmp_path):  # noqa: F811
     assert "c:\\vms\\new-vm\\os.vhdx" in sim.host.files
     # second run: nothing to do, at most 4 requests
     for key in ("again", "again-check", "again-running"):
+        ok(r[key])
         assert r[key]["changed"] is False, (key, r[key].get("changes"), r[key].get("msg"))
         assert r[key]["round_trips"] <= 4, (key, r[key]["round_trips"])
     assert r["again-running"]["vm"]["state"] == "running"
@@ -109,6 +116,10 @@ def test_every_option_changes_and_is_idempotent(hyperv_sim, tmp_path):  # noqa: 
         steps.append(dict(base, id="%d-check" % i, check=True, diff=True, force=needs_off))
         steps.append(dict(base, id="%d-change" % i, diff=True, force=needs_off))
         steps.append(dict(base, id="%d-again" % i, force=needs_off))
+    final = dict(FULL, state="started", id="final")
+    final.update({key: value for key, value, _ in CHANGES})
+    final["dynamic_memory"] = {"enabled": True, "minimum_mb": 512, "maximum_mb": 8192, "buffer_percent": 40}
+    steps.append(final)
     results, proc = run_playbook("steps", sim, tmp_path, {"steps": steps})
     assert proc.returncode == 0, proc.stdout[-4000:]
     r = by_id(results)
@@ -120,6 +131,7 @@ def test_every_option_changes_and_is_idempotent(hyperv_sim, tmp_path):  # noqa: 
             assert "vm" not in refused, label
             assert "needs it off" in refused["msg"] and "force: true" in refused["msg"], (label, refused["msg"])
         check, change, again = r["%d-check" % i], r["%d-change" % i], r["%d-again" % i]
+        ok(check, label), ok(change, label), ok(again, label)
         assert check["changed"] is True, (label, check.get("msg"))
         assert key in check["changes"], label
         assert check["diff"]["before"][key] != check["diff"]["after"][key], label
@@ -129,7 +141,10 @@ def test_every_option_changes_and_is_idempotent(hyperv_sim, tmp_path):  # noqa: 
         # a power cycle returns the VM to running
         assert change["vm"]["state"] == "running", label
         # check mode changed nothing: the run after it still had the change to make
-    facts = r["%d-again" % (len(CHANGES) - 1)]["vm"]
+    ok(r["final"])
+    assert r["final"]["changed"] is False, (r["final"].get("changes"), r["final"].get("msg"))
+    assert r["final"]["round_trips"] <= 4
+    facts = r["final"]["vm"]
     assert facts["cpu_count"] == 4 and facts["memory_mb"] == 4096
     assert facts["memory"]["dynamic_memory"] == {"enabled": True, "minimum_mb": 512, "maximum_mb": 8192,
                                                  "buffer_percent": 40}
@@ -161,6 +176,7 @@ def test_remove(hyperv_sim, tmp_path):  # noqa: F811
     assert r["check"]["changed"] is True
     assert r["remove"]["changed"] is True and r["remove"]["vm"] == {}
     assert r["remove"]["diff"] == {"before": {"state": "running"}, "after": {"state": "absent"}}
+    ok(r["again"]), ok(r["remove"]), ok(r["check"])
     assert r["again"]["changed"] is False
     names = [v.properties["ElementName"] for v in sim.host.instances(sim.host.persona.namespaces[0],
                                                                        "Msvm_ComputerSystem")]
@@ -191,6 +207,7 @@ def test_v1_host(hyperv_sim, tmp_path):  # noqa: F811
     assert vm["disks"] == [{"path": "C:\\VMs\\old-vm.vhd", "controller_type": "ide", "controller_number": 0,
                             "controller_location": 0}]
     assert vm["network_adapters"][0]["switch"] == "Default Switch"
+    ok(r["again"]), ok(r["change"]), ok(r["change-again"]), ok(r["start"])
     assert r["again"]["changed"] is False, r["again"].get("changes")
     assert r["change"]["changed"] is True, r["change"].get("msg")
     assert sorted(r["change"]["changes"]) == ["automatic_start_action", "cpu_count", "memory_mb", "notes"]

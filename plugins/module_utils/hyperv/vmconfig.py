@@ -60,6 +60,9 @@ def read(conn, cs, need_devices=True, need_vlans=False, need_switches=False, swi
                 "InstanceID", prefix="Microsoft:%s\\" % st.guid)))
         st.dev = devmod.parse_devices(comps, v1=conn.v1)
     st.switches = switch_cache
+    if need_vlans and conn.v1:
+        # v1 has no LastKnownSwitchName: switch names come from the switch list
+        need_switches = True
     if need_switches:
         st.switches = switch_cache or switches.SwitchCache(conn)
         st.switches.all()
