@@ -174,3 +174,13 @@ def test_keyboard(host, clock):
     assert invoke(host, "Msvm_Keyboard", kb, "TypeCtrlAltDel") == (0, {})
     assert invoke(host, "Msvm_Keyboard", kb, "TypeScancodes", Scancodes=["28", "156"]) == (0, {})
     assert vm.values["_typed"] == [["text", "hello"], ["ctrlaltdel", None], ["scancodes", [28, 156]]]
+
+
+def test_initiate_reboot(host, clock):
+    vm = _vm_in(host, "running")
+    comp = host.associators(NS, vm, result_class="Msvm_ShutdownComponent")[0]
+    up = vm.properties["OnTimeInMilliseconds"]
+    assert invoke(host, "Msvm_ShutdownComponent", comp, "InitiateReboot", Force=False, Reason="x") == (0, {})
+    assert vm.properties["EnabledState"] == 10
+    clock.advance(host.timing.transition_s)
+    assert vm.properties["EnabledState"] == 2 and vm.properties["OnTimeInMilliseconds"] < up

@@ -34,3 +34,14 @@ def test_create_refusals(host, clock):
     rv, out = _create(host, Path="C:\\Hyper-V\\diff.vhdx", Type="4", Format="3", ParentPath=base)
     assert rv == 4096 and finish(host, clock, out).properties["JobState"] == 7
     assert host.files["c:\\hyper-v\\diff.vhdx"]["parent"] == base
+
+
+def test_resize_and_missing_files(host, clock):
+    base = "C:\\Hyper-V\\Virtual Hard Disks\\base-ubuntu.vhdx"
+    size = host.files[base.lower()]["size"]
+    rv, out = invoke(host, IMS, None, "ResizeVirtualHardDisk", Path=base, MaxInternalSize=str(size * 2))
+    assert rv == 4096 and out["Job"].class_name == "Msvm_StorageJob"
+    assert finish(host, clock, out).properties["JobState"] == 7 and host.files[base.lower()]["size"] == size * 2
+    assert invoke(host, IMS, None, "ResizeVirtualHardDisk", Path=base, MaxInternalSize="1000")[0] == 32773
+    assert invoke(host, IMS, None, "ResizeVirtualHardDisk", Path="C:\\nope.vhdx", MaxInternalSize="512")[0] == 32779
+    assert invoke(host, IMS, None, "GetVirtualHardDiskSettingData", Path="C:\\ISO\\virtio-win.iso")[0] == 32779

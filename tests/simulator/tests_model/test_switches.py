@@ -64,3 +64,17 @@ def test_destroying_a_switch_disconnects_vm_nics(host, clock):
     assert conn.properties["HostResource"] is None
     assert conn.properties["LastKnownSwitchName"] == sw.properties["ElementName"]
     assert host.associators(NS, conn, "Msvm_ElementSettingData", "Msvm_EthernetSwitchPort") == []
+
+
+def test_switch_refusals(host, clock):
+    assert invoke(host, SVC, None, "DefineSystem", SystemSettings=emb(
+        "Msvm_VirtualEthernetSwitchSettingData", ElementName="x" * 101))[0] == 32773
+    assert invoke(host, SVC, None, "DefineSystem", SystemSettings=emb(
+        "Msvm_VirtualEthernetSwitchSettingData", ElementName="bad"), ResourceSettings=[
+        emb("Msvm_EthernetPortAllocationSettingData", HostResource=["\\\\H\\root\\virtualization\\v2:Nope.Id=\"1\""])
+    ])[0] == 32773
+    vm = vms(host)[0]
+    conn = settings(host, vm, "Msvm_EthernetPortAllocationSettingData")[0]
+    # a VM's connection is not a switch port
+    assert invoke(host, SVC, None, "RemoveResourceSettings", ResourceSettings=[conn.ref()])[0] == 32773
+    assert invoke(host, SVC, None, "DestroySystem", AffectedSystem=vm.ref())[0] == 32773
