@@ -70,9 +70,10 @@ trap 'exit 143' TERM
 # start_sim LABEL PERSONA SEED: one simulator process; sets SIM_URL to its hyperv:// URI
 start_sim() {
     local label=$1 persona=$2 seed=$3 log=$RUNDIR/sim-$1.log url=""
+    : >"$log"  # exists before the background process opens it
     "$BIN/python" -u -m tests.simulator --host 127.0.0.1 --port 0 --user admin --password secret \
         --hyperv-version "$persona" --vms 4 --switches 1 --seed "$seed" \
-        --computer-name "$(echo "$label" | tr '[:lower:]' '[:upper:]')" >"$log" 2>&1 &
+        --computer-name "$(echo "$label" | tr '[:lower:]' '[:upper:]')" >>"$log" 2>&1 &
     SIM_PIDS+=("$!")
     for _i in $(seq 100); do
         url=$(sed -n 's/^listening on //p' "$log" | head -n1)
