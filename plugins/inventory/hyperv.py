@@ -357,13 +357,24 @@ def assign_hostnames(candidates, rule="suffix_host"):
             "%s_%s" % (name, uuid) if counts[name] > 1 and base in clashing else name
             for name, (base, _label, uuid) in zip(names, candidates, strict=True)
         ]
-    # a last guard: any name still used twice gets the GUID (only possible with VMs named like GUID suffixes)
+    # last guards, for what the rules above cannot separate (a replica: same name and GUID on two hosts;
+    # a VM really named like another's suffixed name): the label, then a counter in (label, GUID) order
     counts = Counter(names)
     if any(count > 1 for count in counts.values()):
         names = [
-            "%s_%s" % (name, uuid) if counts[name] > 1 else name
-            for name, (_b, _l, uuid) in zip(names, candidates, strict=True)
+            "%s_%s" % (name, label) if counts[name] > 1 and not name.endswith("_" + str(label)) else name
+            for name, (_b, label, _u) in zip(names, candidates, strict=True)
         ]
+    counts = Counter(names)
+    if any(count > 1 for count in counts.values()):
+        order = sorted(range(len(names)), key=lambda i: (names[i], str(candidates[i][1]), str(candidates[i][2]), i))
+        seen = Counter()
+        for i in order:
+            name = names[i]
+            if counts[name] > 1:
+                seen[name] += 1
+                if seen[name] > 1:
+                    names[i] = "%s_%d" % (name, seen[name])
     return names
 
 
@@ -602,6 +613,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         entries = self.get_option("hosts") or []
         if not isinstance(entries, list):
             raise OptionError("hosts: must be a list of URIs or mappings")
+        if entries and any(defaults.get(key) is not None for key in IDENTITY_KEYS):
+            self.display.warning(
+                "wsman.hyperv.hyperv: the top-level 'uri'/'hostname' is ignored because 'hosts' is set; "
+                "add that host to 'hosts'"
+            )
         if not entries:
             entries = [{key: defaults[key] for key in IDENTITY_KEYS if defaults.get(key) is not None}]
         targets = []

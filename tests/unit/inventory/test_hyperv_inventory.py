@@ -133,6 +133,16 @@ def test_assign_hostnames_is_order_independent():
     assert len(set(expected.values())) == len(cands)
 
 
+@pytest.mark.parametrize("rule", ["suffix_host", "suffix_uuid"])
+def test_assign_hostnames_replica_same_name_and_guid_on_two_hosts(rule):
+    cands = [("web", "hv1", "U1"), ("web", "hv2", "U1"), ("web", "hv2", "U1"), ("db", "hv1", "U2")]
+    names = inv.assign_hostnames(cands, rule)
+    assert len(set(names)) == len(names), names
+    assert names[3] == "db"
+    rev = inv.assign_hostnames(cands[::-1], rule)
+    assert sorted(rev) == sorted(names)
+
+
 def test_assign_hostnames_suffix_uuid_and_error():
     cands = [("web", "hv1", "U1"), ("web", "hv2", "U2"), ("db", "hv1", "U3")]
     assert inv.assign_hostnames(cands, "suffix_uuid") == ["web_U1", "web_U2", "db"]
