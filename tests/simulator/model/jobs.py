@@ -123,3 +123,37 @@ def _job_props(job, out):
             out["JobStatus"] = "Job completed successfully"
             if "JobCompletionStatusCode" in out:
                 out["JobCompletionStatusCode"] = 0
+
+
+def job_errors(job):
+    """CIM_Error instances describing a failed job (empty while running or after success)."""
+    from .instance import Instance
+
+    err = job.values.get("_error")
+    if not err or job_state(job.host, job) != 10:
+        return []
+    code, text = err
+    cd = job.host.schema.get_class(job.namespace, "CIM_Error")
+    return [Instance(job.host, job.namespace, cd, {
+        "CIMStatusCode": 1, "CIMStatusCodeDescription": "CIM_ERR_FAILED", "ErrorType": 4, "PerceivedSeverity": 3,
+        "ErrorSource": job.values.get("Caption"), "ErrorSourceFormat": 0, "Message": text, "MessageID": str(code),
+        "OwningEntity": "Microsoft-Windows-Hyper-V-VMMS", "ProbableCause": 0, "MessageArguments": [],
+    })]
+
+
+def _register():
+    from .registry import method
+
+    def get_error(host, ns, job, params):
+        errs = job_errors(job)
+        return 0, {"Error": errs[0] if errs else None}
+
+    def get_error_ex(host, ns, job, params):
+        return 0, {"Errors": job_errors(job) or None}
+
+    for cls in ("Msvm_ConcreteJob", "Msvm_StorageJob"):
+        method(cls, "GetError")(get_error)
+    method("Msvm_ConcreteJob", "GetErrorEx")(get_error_ex)
+
+
+_register()

@@ -180,6 +180,23 @@ class CIM_ConcreteJob : CIM_Job
   method GetError(out Error string@CIM_Error)
   method RequestStateChange(in RequestedState uint16, in TimeoutPeriod datetime)
 
+class CIM_Error
+  CIMStatusCode uint32
+  CIMStatusCodeDescription string
+  ErrorSource string
+  ErrorSourceFormat uint16
+  ErrorType uint16
+  Message string
+  MessageArguments string[]
+  MessageID string
+  OtherErrorSourceFormat string
+  OtherErrorType string
+  OwningEntity string
+  PerceivedSeverity uint16
+  ProbableCause uint16
+  ProbableCauseDescription string
+  RecommendedActions string[]
+
 assoc CIM_Dependency
   keys Antecedent Dependent
   Antecedent ref:CIM_ManagedElement

@@ -184,3 +184,20 @@ def test_initiate_reboot(host, clock):
     assert vm.properties["EnabledState"] == 10
     clock.advance(host.timing.transition_s)
     assert vm.properties["EnabledState"] == 2 and vm.properties["OnTimeInMilliseconds"] < up
+
+
+def test_job_get_error(host, clock):
+    from .conftest import emb
+
+    vm = vms(host, state="off")[0]
+    mem = next(s for s in host.associators(NS, host.associators(NS, vm, "Msvm_SettingsDefineState")[0],
+                                           "Msvm_VirtualSystemSettingDataComponent", "Msvm_MemorySettingData"))
+    _rv, out = invoke(host, "Msvm_VirtualSystemManagementService", None, "ModifyResourceSettings",
+                      ResourceSettings=[emb("Msvm_MemorySettingData", InstanceID=mem.properties["InstanceID"],
+                                            VirtualQuantity="1025")])
+    job = job_of(host, out)
+    assert invoke(host, "Msvm_ConcreteJob", job, "GetError") == (0, {"Error": None})
+    clock.advance(5)
+    rv, res = invoke(host, "Msvm_ConcreteJob", job, "GetErrorEx")
+    assert rv == 0 and "multiple of 2" in res["Errors"][0].properties["Message"]
+    assert res["Errors"][0].properties["MessageID"] == "32773"
