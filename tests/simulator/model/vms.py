@@ -42,7 +42,10 @@ def add_setting(host, namespace, vssd, kind, rest, values=None):
     vals = {"InstanceID": f"Microsoft:{owner}\\{rest}", "_kind": kind, "_rest": rest}
     if values:
         vals.update(values)
-    inst = host.add(namespace, k.cls, vals, D.template(namespace, kind))
+    cls = k.cls
+    if kind == "com" and host.schema.has_class(namespace, "Msvm_SerialPortSettingData"):
+        cls = "Msvm_SerialPortSettingData"  # COM ports have their own class from 2016 on (5.8)
+    inst = host.add(namespace, cls, vals, D.template(namespace, kind))
     host.link("Msvm_VirtualSystemSettingDataComponent", "GroupComponent", vssd, "PartComponent", inst)
     return inst
 

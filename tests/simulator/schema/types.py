@@ -2,7 +2,8 @@
 
 Table syntax (one item per line, `#` starts a comment):
 
-    class Msvm_X : CIM_Y          a class and its superclass (`assoc` instead of `class` for an association)
+    class Msvm_X : CIM_Y          a class and its superclass (`assoc` instead of `class` for an association;
+                                  a trailing `+2016` when the class exists from that persona on)
     keys A B                      key properties, in key order (inherited when absent)
     Name type                     a property; type is a CIM type, `type[]` for arrays, `ref:Class` for references
     Name type +2016               ... that exists from that persona on
@@ -98,6 +99,7 @@ class _RawClass:
     props: list
     methods: list
     is_association: bool
+    since: int = 0
 
 
 def _level(token, levels):
@@ -150,7 +152,8 @@ def parse_tables(text: str, levels: dict) -> list:
         try:
             if words[0] in ("class", "assoc"):
                 sup = words[3] if len(words) > 3 and words[2] == ":" else None
-                cur = _RawClass(words[1], sup, None, [], [], words[0] == "assoc")
+                since = next((_level(w[1:], levels) for w in words[2:] if w.startswith("+")), 0)
+                cur = _RawClass(words[1], sup, None, [], [], words[0] == "assoc", since)
                 out.append(cur)
             elif words[0] == "keys":
                 cur.keys = tuple(words[1:])
@@ -212,8 +215,9 @@ def build_namespace(raw_classes: list, level: int) -> dict:
         return cd
 
     for r in raw_classes:
-        resolve(r.name)
-    return done
+        if r.since <= level:
+            resolve(r.name)
+    return {k: v for k, v in done.items() if raw_by[k].since <= level}
 
 
 @lru_cache(maxsize=256)

@@ -195,6 +195,9 @@ class Msvm_MemorySettingData : CIM_ResourceAllocationSettingData
   SwapFilesInUse boolean
   TargetMemoryBuffer uint32
 
+class Msvm_SerialPortSettingData : CIM_ResourceAllocationSettingData +2016
+  DebuggerMode boolean
+
 class CIM_StorageAllocationSettingData : CIM_ResourceAllocationSettingData
   Access uint16
   HostExtentName string

@@ -131,3 +131,15 @@ def test_invoke_errors(host):
                     "RequestStateChange", {"RequestedState": "2"})
     # a method of the schema without an implementation answers "not supported"
     assert host.invoke(NS, "Msvm_ComputerSystem", vm.key_selectors(), "InjectNonMaskableInterrupt", {})[0] == 32770
+
+
+@pytest.mark.parametrize("persona, cls", [("2012r2", "Msvm_ResourceAllocationSettingData"),
+                                          ("2019", "Msvm_SerialPortSettingData")])
+def test_com_ports_class_per_persona(clock, persona, cls):
+    from tests.simulator.model import build_host
+
+    h = build_host(persona, vms=1, clock=clock)
+    vm = vms(h)[0]
+    coms = [s for s in settings(h, vm, cls) if s.properties["ResourceSubType"] == "Microsoft:Hyper-V:Serial Port"]
+    assert [c.properties["ElementName"] for c in coms] == ["COM 1", "COM 2"]
+    assert coms[0].properties["ResourceType"] == 21

@@ -82,3 +82,8 @@ def test_persona_limits():
     assert (get_persona("2019").max_envelope_kb, get_persona("2019").max_ops_per_user) == (500, 1500)
     assert get_persona("2008R2").identify_product_version == "OS: 6.1.7601 SP: 1.0 Stack: 2.0"
     assert get_persona("2022").identify_product_version == "OS: 10.0.20348 SP: 0.0 Stack: 3.0"
+
+
+def test_serial_port_class_from_2016():
+    assert not build_schema("2012r2").has_class(NS, "Msvm_SerialPortSettingData")
+    assert build_schema("2016").is_a(NS, "Msvm_SerialPortSettingData", "CIM_ResourceAllocationSettingData")
