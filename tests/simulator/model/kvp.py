@@ -38,10 +38,18 @@ def guest_ips(host, cs):
     for lk in vssd.links:
         other = lk[3]
         if other.class_def.name == "Msvm_SyntheticEthernetPortSettingData":
+            if not nic_connected(host, other):
+                continue
             v4 = other.values.get("_ipv4")
             v6 = other.values.get("_ipv6")
             out.append((other, [v4] if v4 else [], [v6] if v6 else []))
     return out
+
+
+def nic_connected(host, nic) -> bool:
+    """A guest only gets an address on an adapter connected to a switch."""
+    conn = host.find(nic.namespace, "Msvm_EthernetPortAllocationSettingData", nic.values["InstanceID"] + "\\C")
+    return conn is not None and bool(conn.values.get("HostResource")) and conn.raw("EnabledState") != 3
 
 
 @computed("Msvm_KvpExchangeComponent")
@@ -84,6 +92,8 @@ def _gnac_props(conf, out):
     cs = vm_of(conf)
     nic = conf.host.find(conf.namespace, "Msvm_SyntheticEthernetPortSettingData", conf.values.get("_nic", ""))
     if cs is None or nic is None or not guest_ready(cs):
+        return
+    if not nic_connected(conf.host, nic):
         return
     v4, v6 = nic.values.get("_ipv4"), nic.values.get("_ipv6")
     ips = [x for x in (v4, v6) if x]

@@ -92,9 +92,15 @@ def _build(persona, vms, switches, computer_name, seed, awkward_names, clock, ch
         iso = SEED_FILES[rng.randrange(3)][0] if rng.random() < 0.2 else None
         nics = []
         for n in range(2 if rng.random() < 0.1 else 1):
-            sw = sws[(i + n) % len(sws)] if sws else None
+            sw = sws[(i + n) % len(sws)] if sws and i % 17 != 16 else None  # a few adapters are not connected
             vlan = (100 + i % 20) if sw is not None and sw.values.get("_kind") == "external" and i % 3 == 0 else None
-            nics.append((sw, _mac(host), vlan, f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{(i & 255) or 1}"))
+            mac = _mac(host)
+            ipv6 = None
+            if i % 3 == 1:  # link-local address derived from the MAC (EUI-64)
+                b = bytes.fromhex(mac)
+                groups = (((b[0] ^ 2) << 8) | b[1], (b[2] << 8) | 0xFF, 0xFE00 | b[3], (b[4] << 8) | b[5])
+                ipv6 = "fe80::" + ":".join(f"{g:x}" for g in groups)
+            nics.append((sw, mac, vlan, f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{(i & 255) or 1}", ipv6))
         os_name, os_ver = GUEST_OS[i % len(GUEST_OS)]
         guest = {"fqdn": f"{_safe(name).lower()}.corp.example", "os": os_name, "os_version": os_ver}
         cs = create_vm(host, name, gen, cpus, mem, dynamic, disks, iso, nics, "off",

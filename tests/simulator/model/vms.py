@@ -52,7 +52,8 @@ def add_setting(host, namespace, vssd, kind, rest, values=None):
 
 def create_vm(host, name, generation_no=1, cpus=1, memory_mb=1024, dynamic=False, disks=(), iso=None, nics=(),
               state="off", notes="", guest=None, guid=None, scsi=None):
-    """Build a VM (Off) with its settings, then bring it to `state`. nics: [(switch Instance|None, mac, vlan, ipv4)]."""
+    """Build a VM (Off) with its settings, then bring it to `state`.
+    nics: [(switch Instance|None, mac, vlan, ipv4[, ipv6])]."""
     ns = host.persona.vm_namespace
     v1 = generation(ns) == "v1"
     guid = guid or host.new_guid()
@@ -110,8 +111,9 @@ def create_vm(host, name, generation_no=1, cpus=1, memory_mb=1024, dynamic=False
         else:
             c, s = ctrls[1], 0
         attach_disk(host, ns, vssd, c, s, iso, "iso")
-    for sw, mac, vlan, ipv4 in nics:
-        add_nic(host, ns, vssd, sw, mac, vlan, ipv4)
+    for nic in nics:  # (switch, mac, vlan, ipv4[, ipv6])
+        sw, mac, vlan, ipv4 = nic[:4]
+        add_nic(host, ns, vssd, sw, mac, vlan, ipv4, nic[4] if len(nic) > 4 else None)
     for ic in ("shutdown_ic", "heartbeat_ic", "kvp_ic"):
         kind = D.kinds(ns)[ic]
         if kind.cls:

@@ -201,3 +201,18 @@ def test_job_get_error(host, clock):
     rv, res = invoke(host, "Msvm_ConcreteJob", job, "GetErrorEx")
     assert rv == 0 and "multiple of 2" in res["Errors"][0].properties["Message"]
     assert res["Errors"][0].properties["MessageID"] == "32773"
+
+
+def test_no_guest_address_on_a_disconnected_adapter(host, clock):
+    from .conftest import emb, settings
+
+    vm = _vm_in(host, "running")
+    conn = settings(host, vm, "Msvm_EthernetPortAllocationSettingData")[0]
+    nic = host.resolve(conn.properties["Parent"])
+    gnac = host.associators(NS, nic, "Msvm_SettingDataComponent")[0]
+    assert gnac.properties["IPAddresses"]
+    rv, _ = invoke(host, "Msvm_VirtualSystemManagementService", None, "ModifyResourceSettings",
+                   ResourceSettings=[emb("Msvm_EthernetPortAllocationSettingData",
+                                         InstanceID=conn.properties["InstanceID"], HostResource=[])])
+    assert rv == 0 and conn.properties["HostResource"] is None
+    assert gnac.properties["IPAddresses"] is None and gnac.properties["ProtocolIFType"] == 0
