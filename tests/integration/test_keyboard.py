@@ -101,3 +101,19 @@ def test_playbook(sim, tmp_path):
                         {"vm_name": vm.values["ElementName"], "hyperv_v1": sim.host.persona.name == "2008r2"})
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert typed(vm)[-1] == ["ctrlaltdel", None]
+
+
+def test_uuid_selects_the_vm(sim, tmp_path):
+    vm = vm_by_state(sim, "running")
+    guid = vm.values["Name"]
+    res = run_tasks(sim, tmp_path, [
+        {"module": "hyperv_vm_keyboard", "args": {"uuid": guid.lower(), "text": "x"}},
+        {"module": "hyperv_vm_keyboard", "args": {"uuid": guid, "name": "someone-else", "text": "y"}},
+        {"module": "hyperv_vm_keyboard", "args": {"uuid": "not-a-guid", "text": "z"}},
+    ])
+    by_uuid, mismatch, bad = res
+    assert not by_uuid.get("failed"), by_uuid
+    assert by_uuid["vm"]["name"] == vm.values["ElementName"]
+    assert mismatch["failed"] and "is virtual machine %r, not 'someone-else'" % vm.values["ElementName"] in mismatch["msg"]
+    assert bad["failed"] and "not a VM GUID" in bad["msg"]
+    assert len(typed(vm)) == 1  # only the first task typed (one key "x" on either host)
