@@ -4,6 +4,7 @@ plugin from Ansible's plugin loader, so its documented options are what get_opti
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -28,6 +29,9 @@ def install_collection_loader():
     from ansible.plugins.loader import init_plugin_loader
 
     init_plugin_loader([COLLECTIONS])
+    # re-import the collection package through the finder now: a namespace subpackage already imported
+    # (plugins, plugins.module_utils) recomputes its path from it
+    importlib.import_module("ansible_collections.wsman.hyperv")
 
 
 def load_plugin():

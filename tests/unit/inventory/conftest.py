@@ -3,6 +3,7 @@ constructed, inventory_cache and wsman.hyperv.connection fragments, are what get
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -29,6 +30,9 @@ def _install_collection_loader():
     from ansible.plugins.loader import init_plugin_loader
 
     init_plugin_loader([COLLECTIONS])
+    # re-import the collection package through the finder now: a namespace subpackage already imported
+    # (plugins, plugins.module_utils) recomputes its path from it
+    importlib.import_module("ansible_collections.wsman.hyperv")
 
 
 # at import time: the test modules of this directory import the plugin module, which must come through the
