@@ -44,9 +44,15 @@ banner() {
 
 # ---------------------------------------------------------------- simulator start and stop
 SIM_PIDS=()
+PLAY_PID=
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
+    if [ -n "$PLAY_PID" ] && kill -0 "$PLAY_PID" 2>/dev/null; then  # interrupted mid-playbook
+        pkill -TERM -P "$PLAY_PID" 2>/dev/null || true
+        kill -TERM "$PLAY_PID" 2>/dev/null || true
+        wait "$PLAY_PID" 2>/dev/null || true
+    fi
     if [ ${#SIM_PIDS[@]} -gt 0 ]; then
         banner "stopping the simulators (pids ${SIM_PIDS[*]})"
         for pid in "${SIM_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -115,4 +121,7 @@ export HYPERV_USERNAME=admin HYPERV_PASSWORD=secret
 
 # ---------------------------------------------------------------- 3. the playbook
 banner "ansible-playbook demo/playbook.yml"
-ansible-playbook demo/playbook.yml
+# In the background and waited for, so that an interrupt reaches the cleanup at once.
+ansible-playbook demo/playbook.yml &
+PLAY_PID=$!
+wait "$PLAY_PID"
