@@ -141,6 +141,9 @@ class VmTask:
         want = compare.validate(p, v1=self.conn.v1, generation=gen)
         changes, before, after = compare.compare(self.st.current(), want)
         vmconfig.validate_switches(self.conn, want, self.switch_cache, changes)
+        for d in (changes.get("disks") or {}).get("attach", ()):
+            if d["size_gb"] is None and not vmconfig.disk_exists(self.conn, d["path"]):
+                raise HypervError("disk %s does not exist on the host; give size_gb to create it" % d["path"])
         self.before.update(before)
         self.after.update(after)
         if not changes:
