@@ -56,7 +56,7 @@ def test_errors_are_clear_and_change_nothing(hyperv_sim, tmp_path):  # noqa: F81
     results, proc = run_playbook("steps", sim, tmp_path, {"steps": [dict(opts, id=cid) for cid, opts, _ in CASES]})
     assert proc.returncode == 0, proc.stdout[-4000:]
     assert len(results) == len(CASES)
-    for (cid, _, fragments), res in zip(CASES, results):
+    for (cid, _, fragments), res in zip(CASES, results, strict=True):
         assert res["item"]["id"] == cid
         assert "vm" not in res, (cid, res.get("vm"))
         assert res["changed"] is False, cid

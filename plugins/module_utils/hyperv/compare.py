@@ -265,13 +265,16 @@ def compare(current, want):
             view = {"name": w["name"], "switch": w["switch"], "mac_address": w["mac"] or (
                 cur["mac_address"] if cur is not None and not cur.get("static_mac") else None),
                 "static_mac": bool(w["mac"]), "vlan_id": w["vlan_id"]}
-            after["network_adapters"].append(view)
             if cur is None:
+                after["network_adapters"].append(view)
                 plan.append({"index": i, "action": "add", "want": w})
                 continue
             diff = nic_diff(cur, w)
             if diff:
+                after["network_adapters"].append(view)
                 plan.append({"index": i, "action": "modify", "want": w, "diff": diff})
+            else:
+                after["network_adapters"].append(_nic_view(cur))
         for i in range(len(want["network_adapters"]), len(cur_nics)):
             plan.append({"index": i, "action": "remove"})
         if plan:
