@@ -48,7 +48,7 @@ class Simulators:
             ]  # fmt: skip
             proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             self.procs.append(proc)
-            for _ in range(count):
+            for _index in range(count):
                 line = proc.stdout.readline()
                 match = re.search(r"listening on (\S+)", line)
                 if not match:

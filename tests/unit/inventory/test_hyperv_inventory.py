@@ -126,7 +126,7 @@ def test_assign_hostnames_is_order_independent():
     cands = [("web", "hv%d" % (i % 3), "U%d" % i) for i in range(9)] + [("x", "hv1", "X1")]
     expected = dict(zip(cands, inv.assign_hostnames(cands), strict=True))
     rng = random.Random(4)
-    for _ in range(5):
+    for _index in range(5):
         shuffled = cands[:]
         rng.shuffle(shuffled)
         assert dict(zip(shuffled, inv.assign_hostnames(shuffled), strict=True)) == expected
@@ -192,9 +192,9 @@ def test_merge_host_entry():
     assert label is None
     assert params["uri"] == "hyperv://hv1/" and params["transport"] == "http" and params["port"] == 5985
     # the URI sets its own transport, port and user: the top-level ones are not merged in
-    _, params = inv.merge_host_entry("hyperv://bob@hv1:5986/?transport=https", defaults)
+    _label, params = inv.merge_host_entry("hyperv://bob@hv1:5986/?transport=https", defaults)
     assert "transport" not in params and "port" not in params and "username" not in params
-    _, params = inv.merge_host_entry("hv2.example.com", defaults)
+    _label, params = inv.merge_host_entry("hv2.example.com", defaults)
     assert params["hostname"] == "hv2.example.com"
     label, params = inv.merge_host_entry({"hostname": "hv3", "password": OTHER_PASSWORD, "name": "third"}, defaults)
     assert label == "third" and params["password"] == OTHER_PASSWORD and params["username"] == "admin"
@@ -349,7 +349,7 @@ include: [config, devices]
 """
     )
     fake = FakeHosts(two_hosts())
-    data, _ = run(config, fake)
+    data, _plugin = run(config, fake)
     assert sorted(data.hosts) == ["192.168.7.12", "db1", "shared_hv1", "shared_hv2", "web1.corp"]
     assert data.hosts["web1.corp"].get_vars()["ansible_host"] == "192.168.7.11"
     assert data.hosts["web1.corp"].get_vars()["hyperv_disks"] == [{"path": "C:\\vm.vhdx"}]
@@ -359,7 +359,7 @@ include: [config, devices]
 
 
 def test_default_groups_off_and_clash_rules(run):
-    data, _ = run(BASE + "default_groups: false\nhostname_clash: suffix_uuid\n", FakeHosts(two_hosts()))
+    data, _plugin = run(BASE + "default_groups: false\nhostname_clash: suffix_uuid\n", FakeHosts(two_hosts()))
     assert "shared_U-3" in data.hosts and "shared_U-5" in data.hosts
     assert "running" not in data.groups and "hyperv" not in data.groups
     with pytest.raises(AnsibleParserError, match="'shared' on hv1 \\(U-3\\), hv2 \\(U-5\\)"):
@@ -382,7 +382,7 @@ keyed_groups:
     prefix: gen
 """
     )
-    data, _ = run(config, FakeHosts(two_hosts()))
+    data, _plugin = run(config, FakeHosts(two_hosts()))
     web2 = data.hosts["web2"].get_vars()
     assert web2["ansible_user"] == "Administrator"
     assert web2["mem_gb"] == 2
@@ -404,7 +404,7 @@ def test_filters_go_to_the_driver_and_notes_are_applied_here(run):
 """
     )
     fake = FakeHosts(two_hosts())
-    data, _ = run(config, fake)
+    data, _plugin = run(config, fake)
     assert sorted(data.hosts) == ["web1", "web2"]
     assert all(c[1] == {"states": ["paused", "running"], "name_globs": ["web*", "shared"]} for c in fake.calls)
 
@@ -422,7 +422,7 @@ hosts:
     name: second
 """
     fake = FakeHosts(two_hosts())
-    data, _ = run(config, fake)
+    data, _plugin = run(config, fake)
     got = {c[0].hostname: (c[0].username, c[0].password, c[0].transport, c[0].validate_certs) for c in fake.calls}
     assert got == {"hv1": ("admin", PASSWORD, "http", True), "hv2": ("ops", OTHER_PASSWORD, "https", False)}
     assert data.hosts["web2"].get_vars()["hyperv_host"] == "second"
@@ -461,13 +461,13 @@ def test_vaulted_password(run, tmp_path):
 
 def test_single_host_from_top_level_or_environment(run, monkeypatch):
     fake = FakeHosts(two_hosts())
-    data, _ = run("plugin: wsman.hyperv.hyperv\nuri: hyperv://admin@hv2/\npassword: x\n", fake)
+    data, _plugin = run("plugin: wsman.hyperv.hyperv\nuri: hyperv://admin@hv2/\npassword: x\n", fake)
     assert sorted(data.hosts) == ["shared", "web2"]
     monkeypatch.setenv("HYPERV_URI", "hyperv://hv1/")
     monkeypatch.setenv("HYPERV_USERNAME", "envuser")
     monkeypatch.setenv("HYPERV_PASSWORD", PASSWORD)
     fake = FakeHosts(two_hosts())
-    data, _ = run("plugin: wsman.hyperv.hyperv\n", fake)
+    data, _plugin = run("plugin: wsman.hyperv.hyperv\n", fake)
     assert (fake.calls[0][0].hostname, fake.calls[0][0].username) == ("hv1", "envuser")
     assert len(data.hosts) == 3
 
@@ -490,7 +490,7 @@ def test_configuration_errors_name_the_entry_and_hide_the_password(run):
 def test_unreachable_host_warns_and_others_are_inventoried(run, capsys):
     error = UnreachableError("cannot connect to hv2:5985 (connection refused) as admin/%s" % PASSWORD, host="hv2")
     fake = FakeHosts(two_hosts(), fail={"hv2": error})
-    data, _ = run(BASE, fake)
+    data, _plugin = run(BASE, fake)
     assert sorted(data.hosts) == ["db1", "shared", "web1"]
     assert "hyperv_host_hv2" not in data.groups
     err = capsys.readouterr().err
@@ -503,7 +503,7 @@ def test_unreachable_host_warns_and_others_are_inventoried(run, capsys):
 
 def test_unexpected_driver_exception_is_contained(run, capsys):
     fake = FakeHosts(two_hosts(), fail={"hv1": KeyError("EnabledState")})
-    data, _ = run(BASE, fake)
+    data, _plugin = run(BASE, fake)
     assert sorted(data.hosts) == ["shared", "web2"]
     assert "KeyError" in capsys.readouterr().err
 
@@ -513,7 +513,7 @@ def test_hosts_are_queried_in_parallel_bounded_by_max_workers(run):
     config = "plugin: wsman.hyperv.hyperv\nusername: a\npassword: b\nmax_workers: %d\nhosts: [%s]\n"
     names = ", ".join(sorted(hosts))
     fake = FakeHosts(hosts, delay=0.1)
-    data, _ = run(config % (3, names), fake)
+    data, _plugin = run(config % (3, names), fake)
     assert len(data.hosts) == 6 and len(fake.calls) == 6
     assert fake.peak == 3
     fake = FakeHosts(hosts, delay=0.02)
@@ -530,7 +530,7 @@ def cache_config(tmp_path, extra=""):
 
 def test_cache_second_run_makes_no_request_and_holds_no_password(run, tmp_path):
     first = FakeHosts(two_hosts())
-    data1, _ = run(cache_config(tmp_path), first)
+    data1, _plugin = run(cache_config(tmp_path), first)
     assert len(first.calls) == 2
     files = glob.glob(str(tmp_path / "cache" / "*"))
     assert len(files) == 1
@@ -541,7 +541,7 @@ def test_cache_second_run_makes_no_request_and_holds_no_password(run, tmp_path):
     json.loads(text)
 
     second = FakeHosts(two_hosts())
-    data2, _ = run(cache_config(tmp_path), second)
+    data2, _plugin = run(cache_config(tmp_path), second)
     assert second.calls == []
     assert sorted(data2.hosts) == sorted(data1.hosts)
     assert data2.hosts["web1"].get_vars()["ansible_host"] == "10.0.0.11"
@@ -559,10 +559,10 @@ def test_cache_second_run_makes_no_request_and_holds_no_password(run, tmp_path):
 
 def test_cache_refetches_only_hosts_missing_from_it(run, tmp_path):
     down = FakeHosts(two_hosts(), fail={"hv2": UnreachableError("refused", host="hv2")})
-    data, _ = run(cache_config(tmp_path), down)
+    data, _plugin = run(cache_config(tmp_path), down)
     assert sorted(data.hosts) == ["db1", "shared", "web1"]
     up = FakeHosts(two_hosts())
-    data, _ = run(cache_config(tmp_path), up)
+    data, _plugin = run(cache_config(tmp_path), up)
     assert [c[0].hostname for c in up.calls] == ["hv2"]
     assert len(data.hosts) == 5
     again = FakeHosts(two_hosts())
