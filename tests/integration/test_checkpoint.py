@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.harness_modules import pick_vm, run_playbook, run_tasks
-from tests.simulator.pytest_plugin import hyperv_sim  # noqa: F401  (fixture)
+from tests.simulator.pytest_plugin import hyperv_sim  # noqa: F401  pylint: disable=unused-import
 
 # Simulator bug (reported): on 2008 R2 its ModifyVirtualSystem ignores the InstanceID of the
 # embedded settings and renames the VM instead of the new checkpoint, so naming a new checkpoint

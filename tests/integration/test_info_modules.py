@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.harness_modules import pick_vm, run_playbook, run_tasks, vms_of
-from tests.simulator.pytest_plugin import hyperv_sim  # noqa: F401  (fixture)
+from tests.simulator.pytest_plugin import hyperv_sim  # noqa: F401  pylint: disable=unused-import
 
 PERSONAS = {"2022": ("2022", "root/virtualization/v2", "10.0.20348"),
             "2008r2": ("2008 R2", "root/virtualization", "6.1.7601")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.harness_modules import pick_vm, run_playbook, run_tasks
-from tests.simulator.pytest_plugin import hyperv_sim  # noqa: F401  (fixture)
+from tests.simulator.pytest_plugin import hyperv_sim  # noqa: F401  pylint: disable=unused-import
 
 
 def vm_by_state(sim, state):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.harness_modules import run_playbook, run_tasks
-from tests.simulator.pytest_plugin import hyperv_sim  # noqa: F401  (fixture)
+from tests.simulator.pytest_plugin import hyperv_sim  # noqa: F401  pylint: disable=unused-import
 
 NIC1 = "Intel(R) Ethernet Controller X710 for 10GbE SFP+"  # bound to the switch "External"
 NIC2 = NIC1 + " #2"
