@@ -18,7 +18,7 @@ description:
   - Works with Windows Server 2012 and later (C(root/virtualization/v2)) and with Windows Server 2008 R2
     (C(root/virtualization)), where only generation 1 VMs, VHD disks and no Secure Boot exist.
 author:
-  - wsman.hyperv contributors
+  - wsman.hyperv contributors (@wsman-hyperv)
 extends_documentation_fragment:
   - wsman.hyperv.connection
 options:

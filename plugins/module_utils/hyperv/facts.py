@@ -29,7 +29,7 @@ FACT_KEYS = (
 
 
 def empty_facts():
-    _, memory = settings.read_memory(None)
+    memory = settings.read_memory(None)[1]
     return {
         "name": None, "uuid": None, "state": None, "state_code": None, "generation": None, "cpu_count": None,
         "memory_mb": None, "memory": memory, "uptime_seconds": None, "notes": None, "disks": [], "dvd": [],

@@ -105,7 +105,7 @@ class VmTask:
             self.cs = vms.get(self.conn, guid)
             self.st = vmconfig.read(self.conn, self.cs, need_devices=True, need_vlans="network_adapters" in want,
                                     switch_cache=self.switch_cache)
-            changes, _, _ = compare.compare(self.st.current(), want)
+            changes = compare.compare(self.st.current(), want)[0]
             if changes:
                 vmconfig.apply(self.conn, self.st, changes, want, self.created_disks)
         except Exception as exc:
@@ -160,8 +160,8 @@ class VmTask:
             elif not self.p["force"]:
                 raise HypervError(
                     "changing %s of virtual machine %s needs it off, but it is %s; set force: true to allow "
-                    "the module to turn it off and back on, or stop it first" % (", ".join(needs_off), self.label,
-                                                                                  state))
+                    "the module to turn it off and back on, or stop it first"
+                    % (", ".join(needs_off), self.label, state))
             else:
                 if self.check:
                     return

@@ -125,8 +125,8 @@ def read_processor(proc):
 def read_memory(mem):
     """(memory_mb, memory dict) of the facts."""
     if mem is None:
-        return None, {"startup_mb": None, "dynamic_memory": {"enabled": None, "minimum_mb": None,
-                                                              "maximum_mb": None, "buffer_percent": None}}
+        dyn = {"enabled": None, "minimum_mb": None, "maximum_mb": None, "buffer_percent": None}
+        return None, {"startup_mb": None, "dynamic_memory": dyn}
     startup = _int(mem.get("VirtualQuantity"))
     dyn = mem.get("DynamicMemoryEnabled")
     return startup, {

@@ -174,7 +174,7 @@ def _controller(conn, st, ctype, number):
         raise HypervError("the VM has no IDE controller %d" % number)
     have = len([c for c in st.dev.controllers if c["type"] == "scsi"])
     iid = None
-    for _ in range(have, number + 1):
+    while have <= number:
         iid = devmod.add_scsi_controller(conn, st.guid)
         if iid is None:
             raise HypervError("Hyper-V did not return the new SCSI controller")
@@ -207,8 +207,8 @@ def _apply_disks(conn, st, change, created_disks):
                 raise HypervError("%s %d:%d is already used by %s" % (w["controller_type"], w["controller_number"],
                                                                       loc, busy["path"] or "an empty drive"))
         if loc is None:
-            raise HypervError("no free slot on %s controller %d for %s" % (w["controller_type"],
-                                                                             w["controller_number"], w["path"]))
+            raise HypervError("no free slot on %s controller %d for %s"
+                              % (w["controller_type"], w["controller_number"], w["path"]))
         devmod.attach_media(conn, st.guid, ctrl_iid, loc, "disk", w["path"])
         st.dev.drives.append({"kind": "disk", "controller_type": w["controller_type"],
                               "controller_number": w["controller_number"], "controller_location": loc,
