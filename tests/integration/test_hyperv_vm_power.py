@@ -86,3 +86,30 @@ def test_state_check_costs_one_request(hyperv_sim, tmp_path):  # noqa: F811
     assert sim.stats()["total"] == 1
     assert results[0]["vm"]["name"] == "web-01"
     assert results[0]["vm"]["uuid"]
+
+
+def test_check_mode_diff_and_wait_for_ip(hyperv_sim, tmp_path):  # noqa: F811
+    sim = start(hyperv_sim)
+    steps = [
+        {"id": "check-off", "name": "web-01", "state": "poweredoff", "check": True, "diff": True},
+        {"id": "check-restart", "name": "web-01", "state": "restarted", "check": True},
+        {"id": "off", "name": "web-01", "state": "poweredoff", "diff": True},
+        {"id": "start-ip", "name": "web-01", "state": "started", "wait_for_ip": True, "wait_timeout": 60},
+    ]
+    results, proc = run_playbook("steps", sim, tmp_path, {"steps": steps})
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    r = {x["item"]["id"]: x for x in results}
+    for key in r:
+        assert not r[key].get("msg"), (key, r[key].get("msg"))
+    assert r["check-off"]["changed"] is True
+    assert r["check-off"]["diff"] == {"before": {"state": "running"}, "after": {"state": "off"}}
+    assert r["check-off"]["vm"]["state"] == "running"  # nothing changed
+    assert r["check-restart"]["changed"] is True and r["check-restart"]["vm"]["state"] == "running"
+    assert r["check-restart"]["round_trips"] == 1
+    assert r["off"]["changed"] is True and r["off"]["vm"]["state"] == "off"
+    assert r["off"]["diff"] == r["check-off"]["diff"]
+    vm = r["start-ip"]["vm"]
+    assert vm["state"] == "running"
+    assert vm["ip_addresses"], vm
+    assert all(":" not in a for a in vm["ip_addresses"][:1])
+    assert vm["guest"]["fqdn"]
