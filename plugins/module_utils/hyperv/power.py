@@ -209,7 +209,11 @@ class VmTask:
         vms.destroy(self.conn, self.cs.get("Name"), timeout=self.timeout,
                     what="removing virtual machine %s" % self.label)
         for path in files:
-            vmconfig.delete_file(self.conn, path)
+            try:
+                vmconfig.delete_file(self.conn, path)
+            except HypervError as exc:
+                raise HypervError("virtual machine %s was removed, but deleting its disk %s failed: %s"
+                                  % (self.label, path, exc)) from exc
 
     # ---- power -------------------------------------------------------------------------------
     def set_power(self, target, restart=False, guest_shutdown=False):
