@@ -64,8 +64,14 @@ def _modify(host, ns, svc, params):
         cls, vals = _emb(host, ns, emb, "Msvm_VirtualSystemSettingData")
     except Refused:
         return 32773, {}
-    target = vm_vssd(host, ns, cs.values["Name"]) if cls == "Msvm_VirtualSystemSettingData" else \
-        (host.linked(cs, "Msvm_ElementSettingData") or [None])[0]
+    if cls == "Msvm_VirtualSystemSettingData":
+        # the VSSD named by InstanceID: the VM's own or one of its snapshots (renaming a snapshot)
+        target = host.find(ns, cls, vals["InstanceID"]) if vals.get("InstanceID") else \
+            vm_vssd(host, ns, cs.values["Name"])
+        if target is None or str(target.values.get("SystemName")).lower() != cs.values["Name"].lower():
+            return 32773, {}
+    else:
+        target = (host.linked(cs, "Msvm_ElementSettingData") or [None])[0]
     err = V.check(V.VSGSD_V1, vals, target.properties, {"generation": 1},
                   identity={"InstanceID", "Caption", "Description", "SystemName", "SettingType", "VirtualSystemType"})
     if err:
@@ -73,9 +79,12 @@ def _modify(host, ns, svc, params):
     for k, v in vals.items():
         if k in V.VSGSD_V1:
             target.values[k] = v
-    if "ElementName" in vals:
+    snapshot = cls == "Msvm_VirtualSystemSettingData" and target.values.get("SettingType") == 5
+    if "ElementName" in vals and not snapshot:
         cs.values["ElementName"] = vals["ElementName"]
         vm_vssd(host, ns, cs.values["Name"]).values["ElementName"] = vals["ElementName"]
+        for gsd in host.linked(cs, "Msvm_ElementSettingData"):
+            gsd.values["ElementName"] = vals["ElementName"]
     return 0, {"ModifiedSettingData": target.ref()}
 
 

@@ -127,3 +127,17 @@ def test_v1_summary_information(v1host):
     rv, out = invoke(v1host, SVC, None, "GetSummaryInformation", V1, RequestedInformation=[0, 1, 3, 100])
     assert rv == 0 and len(out["SummaryInformation"]) == 6
     assert all(isinstance(s.properties["Notes"], str) for s in out["SummaryInformation"])
+
+
+def test_v1_rename_snapshot_through_modify_virtual_system(v1host, clock):
+    vm = vms(v1host, V1)[0]
+    name = vm.properties["ElementName"]
+    _rv, out = invoke(v1host, SVC, None, "CreateVirtualSystemSnapshot", V1, SourceSystem=vm.ref())
+    snap = v1host.resolve(out["SnapshotSettingData"])
+    rv, res = invoke(v1host, SVC, None, "ModifyVirtualSystem", V1, ComputerSystem=vm.ref(), SystemSettingData=emb(
+        "Msvm_VirtualSystemSettingData", InstanceID=snap.properties["InstanceID"], ElementName="before patch"))
+    assert rv == 0 and res["ModifiedSettingData"] == snap.ref()
+    assert snap.properties["ElementName"] == "before patch" and vm.properties["ElementName"] == name
+    other = vms(v1host, V1)[1]
+    assert invoke(v1host, SVC, None, "ModifyVirtualSystem", V1, ComputerSystem=other.ref(), SystemSettingData=emb(
+        "Msvm_VirtualSystemSettingData", InstanceID=snap.properties["InstanceID"], ElementName="x"))[0] == 32773
