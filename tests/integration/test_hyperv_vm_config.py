@@ -221,3 +221,34 @@ def test_v1_host(hyperv_sim, tmp_path):  # noqa: F811
 
 def test_full_spec_copy_is_not_mutated():
     assert copy.deepcopy(FULL) == FULL
+
+
+def test_generation1_ide_dvd_and_boot_order(hyperv_sim, tmp_path):  # noqa: F811
+    """A generation 1 VM on a v2 host: IDE disks, the DVD drive on IDE 1:0, BIOS boot order."""
+    sim = start(hyperv_sim)
+    spec = {"name": "g1", "generation": 1, "cpu_count": 1, "memory_mb": 512,
+            "disks": [{"path": "C:\\VMs\\g1.vhdx", "size_gb": 2}], "dvd": "C:\\ISO\\virtio-win.iso",
+            "boot_order": ["cd", "ide", "net", "floppy"]}
+    changed = dict(spec, boot_order=["ide", "cd", "net", "floppy"], dvd="",
+                   disks=[{"path": "C:\\VMs\\g1.vhdx"}, {"path": "C:\\VMs\\g1-data.vhdx", "size_gb": 1,
+                                                         "controller_number": 1}])
+    steps = [dict(spec, id="create"), dict(spec, id="again"), dict(changed, id="change", diff=True),
+             dict(changed, id="change-again")]
+    results, proc = run_playbook("steps", sim, tmp_path, {"steps": steps})
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    r = by_id(results)
+    for key in r:
+        ok(r[key])
+    vm = r["create"]["vm"]
+    assert vm["generation"] == 1 and vm["secure_boot"] is None
+    assert vm["disks"] == [{"path": "C:\\VMs\\g1.vhdx", "controller_type": "ide", "controller_number": 0,
+                            "controller_location": 0}]
+    assert vm["dvd"][0]["path"] == "C:\\ISO\\virtio-win.iso"
+    assert r["again"]["changed"] is False, r["again"].get("changes")
+    assert sorted(r["change"]["changes"]) == ["boot_order", "disks", "dvd"]
+    assert r["change"]["diff"]["before"]["boot_order"] == ["cd", "ide", "net", "floppy"]
+    assert r["change"]["diff"]["after"]["boot_order"] == ["ide", "cd", "net", "floppy"]
+    assert r["change"]["vm"]["dvd"][0]["path"] is None
+    assert r["change"]["vm"]["disks"][1] == {"path": "C:\\VMs\\g1-data.vhdx", "controller_type": "ide",
+                                             "controller_number": 1, "controller_location": 1}
+    assert r["change-again"]["changed"] is False, r["change-again"].get("changes")
