@@ -8,20 +8,10 @@ import pytest
 from tests.integration.harness_modules import pick_vm, run_playbook, run_tasks
 from tests.simulator.pytest_plugin import hyperv_sim  # noqa: F401  pylint: disable=unused-import
 
-# Simulator bug (reported): on 2008 R2 its ModifyVirtualSystem ignores the InstanceID of the
-# embedded settings and renames the VM instead of the new checkpoint, so naming a new checkpoint
-# cannot succeed there yet. The module detects it and fails clearly; these tests show it.
-V1_RENAME_BUG = pytest.mark.xfail(reason="simulator 2008r2 ModifyVirtualSystem renames the VM, not the "
-                                         "checkpoint named by InstanceID", strict=False)
-
 
 @pytest.fixture(params=["2022", "2008r2"])
 def sim(request, hyperv_sim):  # noqa: F811
     return hyperv_sim(persona=request.param, vms=3)
-
-
-def v1(sim):
-    return sim.host.persona.name == "2008r2"
 
 
 def seed(sim, cs, *names):
@@ -82,9 +72,7 @@ def test_remove_one_keeps_children(sim, tmp_path):
     assert "a" not in remaining and remaining["b"]["id"] == b_id
 
 
-def test_create_and_name(sim, tmp_path, request):
-    if v1(sim):
-        request.applymarker(V1_RENAME_BUG)
+def test_create_and_name(sim, tmp_path):
     vm = pick_vm(sim, "off").values["ElementName"]
     res = run_tasks(sim, tmp_path, [
         dict(cp(vm, "made"), check_mode=True),
@@ -127,9 +115,7 @@ def test_duplicate_names_are_refused(sim, tmp_path):
     assert all(i in dup["msg"] for i in ids)
 
 
-def test_playbook(sim, tmp_path, request):
-    if v1(sim):
-        request.applymarker(V1_RENAME_BUG)
+def test_playbook(sim, tmp_path):
     vm = pick_vm(sim, "off").values["ElementName"]
     proc = run_playbook(sim, "hyperv_checkpoint/main.yml", tmp_path, {"vm_name": vm})
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
