@@ -216,7 +216,7 @@ def like_regex(pattern: str):
             neg = body.startswith("^")
             if neg:
                 body = body[1:]
-            chars = "".join("\\" + ch if ch in "\\]^" else ch for ch in body)
+            chars = "".join(ch if ch == "-" else re.escape(ch) for ch in body)
             out.append(f"[{'^' if neg else ''}{chars}]")
             i = j
         else:

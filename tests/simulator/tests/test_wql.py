@@ -193,3 +193,13 @@ def test_unknown_class_is_cannot_process_filter(sim):
 def test_syntax_errors(bad):
     with pytest.raises(InvalidQuery):
         wql.parse(bad)
+
+
+def test_like_brackets_with_regex_metacharacters_inside():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert wql.like_regex("a[[x]b").fullmatch("a[b")
+        assert wql.like_regex("x[&|~]%").fullmatch("x|yz")
+        assert not wql.like_regex("[^a]").fullmatch("A")  # case-insensitive negation
