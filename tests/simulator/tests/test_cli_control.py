@@ -14,6 +14,8 @@ import requests
 
 from .wsclient import V2, Client
 
+pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+
 CS = V2 + "Msvm_ComputerSystem"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 

@@ -12,6 +12,8 @@ import urllib3
 
 from .wsclient import CT, V2, Client, enumerate_body, envelope
 
+pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+
 urllib3.disable_warnings()
 BASIC = "Basic " + base64.b64encode(b"admin:secret").decode()
 ENUM_CS = envelope(

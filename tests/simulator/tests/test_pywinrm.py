@@ -11,6 +11,8 @@ from winrm.protocol import Protocol
 
 from .wsclient import NS, V2
 
+pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+
 CS = V2 + "Msvm_ComputerSystem"
 ENUM = "http://schemas.xmlsoap.org/ws/2004/09/enumeration/"
 
