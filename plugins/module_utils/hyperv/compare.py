@@ -260,28 +260,50 @@ def compare(current, want):
         before["network_adapters"] = [_nic_view(n) for n in cur_nics]
         after["network_adapters"] = []
         plan = []
+        pairs = pair_nics(cur_nics, want["network_adapters"])
         for i, w in enumerate(want["network_adapters"]):
-            cur = cur_nics[i] if i < len(cur_nics) else None
+            ci = pairs[i]
+            cur = cur_nics[ci] if ci is not None else None
             view = {"name": w["name"], "switch": w["switch"], "mac_address": w["mac"] or (
                 cur["mac_address"] if cur is not None and not cur.get("static_mac") else None),
                 "static_mac": bool(w["mac"]), "vlan_id": w["vlan_id"]}
             if cur is None:
                 after["network_adapters"].append(view)
-                plan.append({"index": i, "action": "add", "want": w})
+                plan.append({"want_index": i, "action": "add", "want": w})
                 continue
             diff = nic_diff(cur, w)
             if diff:
                 after["network_adapters"].append(view)
-                plan.append({"index": i, "action": "modify", "want": w, "diff": diff})
+                plan.append({"want_index": i, "index": ci, "action": "modify", "want": w, "diff": diff})
             else:
                 after["network_adapters"].append(_nic_view(cur))
-        for i in range(len(want["network_adapters"]), len(cur_nics)):
-            plan.append({"index": i, "action": "remove"})
+        for ci in range(len(cur_nics)):
+            if ci not in pairs:
+                plan.append({"index": ci, "action": "remove"})
         if plan:
             needs_off = any(p["action"] in ("add", "remove") or "mac" in p.get("diff", ()) or "name" in p.get(
                 "diff", ()) for p in plan)
             changes["network_adapters"] = {"needs_off": needs_off, "plan": plan}
     return changes, before, after
+
+
+def pair_nics(current, wanted):
+    """For each wanted adapter, the index of the current adapter it describes (or None: to add).
+
+    Adapters are matched by name where the name is unique on both sides, the rest by order."""
+    cur_names = [c.get("name") for c in current]
+    want_names = [w["name"] for w in wanted]
+    pairs = [None] * len(wanted)
+    used = set()
+    for i, name in enumerate(want_names):
+        if want_names.count(name) == 1 and cur_names.count(name) == 1:
+            pairs[i] = cur_names.index(name)
+            used.add(pairs[i])
+    rest = [ci for ci in range(len(current)) if ci not in used]
+    for i in range(len(wanted)):
+        if pairs[i] is None and rest:
+            pairs[i] = rest.pop(0)
+    return pairs
 
 
 def _nic_view(n):

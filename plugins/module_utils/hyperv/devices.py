@@ -264,7 +264,7 @@ def parse_devices(instances, v1=False):
         nic["last_switch_name"] = ep.get("LastKnownSwitchName") if ep is not None else None
         vl = nic["vlan"]
         nic["vlan_id"] = _int(vl.get("AccessVlanId")) if vl is not None and _int(vl.get("AccessVlanId")) else None
-    dev.nics.sort(key=lambda n: _iid(n["sepsd"]))
+    # adapters stay in the order the host lists them (their InstanceIDs hold random GUIDs)
     return dev
 
 

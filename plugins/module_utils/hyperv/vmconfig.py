@@ -281,7 +281,7 @@ def validate_switches(conn, want, cache, changes=None):
     nics = want.get("network_adapters") or ()
     if changes is not None:
         plan = (changes.get("network_adapters") or {}).get("plan", ())
-        idx = {p["index"] for p in plan if p["action"] == "add" or "switch" in p.get("diff", ())}
+        idx = {p["want_index"] for p in plan if p["action"] == "add" or "switch" in p.get("diff", ())}
         nics = [n for i, n in enumerate(nics) if i in idx]
     for nic in nics:
         if nic["switch"]:

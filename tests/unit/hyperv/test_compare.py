@@ -171,7 +171,7 @@ def test_network_adapters():
     cur = current()
     changes, _, _ = compare.compare(cur, want(network_adapters=[{"switch": "LAN", "vlan_id": 5}]))
     assert changes["network_adapters"] == {"needs_off": False, "plan": [
-        {"index": 0, "action": "modify", "want": {"name": "Network Adapter", "switch": "LAN", "mac": None,
+        {"want_index": 0, "index": 0, "action": "modify", "want": {"name": "Network Adapter", "switch": "LAN", "mac": None,
                                                   "vlan_id": 5}, "diff": ["vlan_id"]}]}
     changes, _, _ = compare.compare(cur, want(network_adapters=[{"switch": "LAN", "mac": "00:15:5D:00:00:01"}]))
     assert changes["network_adapters"]["plan"][0]["diff"] == ["mac"]  # dynamic -> static
@@ -182,6 +182,18 @@ def test_network_adapters():
     assert [p["action"] for p in changes["network_adapters"]["plan"]] == ["add"]
     assert after["network_adapters"][1] == {"name": "b", "switch": None, "mac_address": None, "static_mac": False,
                                             "vlan_id": None}
+
+
+def test_adapters_pair_by_unique_name_then_order():
+    cur = [{"name": "a"}, {"name": "b"}, {"name": "x"}, {"name": "x"}]
+    assert compare.pair_nics(cur, [{"name": "b"}, {"name": "a"}]) == [1, 0]
+    assert compare.pair_nics(cur, [{"name": "x"}, {"name": "new"}, {"name": "b"}]) == [0, 2, 1]
+    assert compare.pair_nics([], [{"name": "a"}]) == [None]
+    changes, _, _ = compare.compare(current(network_adapters=[
+        {"name": "a", "switch": "LAN", "mac_address": None, "static_mac": False, "vlan_id": None},
+        {"name": "b", "switch": "LAN", "mac_address": None, "static_mac": False, "vlan_id": None}]),
+        want(network_adapters=[{"name": "b", "switch": "LAN"}]))
+    assert changes["network_adapters"]["plan"] == [{"index": 0, "action": "remove"}]
 
 
 def test_compare_does_not_mutate_inputs():
