@@ -130,7 +130,9 @@ options:
     type: str
   network_adapters:
     description:
-      - The VM's network adapters, all of them, in order; extra adapters are removed.
+      - The VM's network adapters, all of them; adapters not described are removed.
+      - Each entry is matched to an existing adapter by name when the name is unique on both sides,
+        the others by position.
       - Adding or removing an adapter, or changing its name or MAC address, needs the VM off; its switch and
         VLAN can change while the VM runs.
     type: list

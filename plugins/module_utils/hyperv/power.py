@@ -72,6 +72,7 @@ class VmTask:
             self.after["state"] = self.state()
         else:
             self.before["state"] = "absent"
+            self.after["state"] = "absent"
         return self.cs is not None
 
     # ---- create ------------------------------------------------------------------------------
