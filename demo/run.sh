@@ -47,7 +47,9 @@ SIM_PIDS=()
 PLAY_PID=
 cleanup() {
     local rc=$?
-    trap - EXIT INT TERM
+    set +e
+    trap - EXIT INT TERM HUP
+    trap '' PIPE  # the terminal or pipe may be gone; the cleanup must still run
     if [ -n "$PLAY_PID" ] && kill -0 "$PLAY_PID" 2>/dev/null; then  # interrupted mid-playbook
         pkill -TERM -P "$PLAY_PID" 2>/dev/null || true
         kill -TERM "$PLAY_PID" 2>/dev/null || true
@@ -72,12 +74,18 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
+trap 'exit 141' PIPE
+# The simulators also get SIGTERM if this script dies without a cleanup (SIGKILL): setpriv's
+# parent-death signal, where util-linux provides it.
+PDEATH=()
+if setpriv --pdeathsig TERM true 2>/dev/null; then PDEATH=(setpriv --pdeathsig TERM); fi
 
 # start_sim LABEL PERSONA SEED: one simulator process; sets SIM_URL to its hyperv:// URI
 start_sim() {
     local label=$1 persona=$2 seed=$3 log=$RUNDIR/sim-$1.log url=""
     : >"$log"  # exists before the background process opens it
-    "$BIN/python" -u -m tests.simulator --host 127.0.0.1 --port 0 --user admin --password secret \
+    "${PDEATH[@]}" "$BIN/python" -u -m tests.simulator --host 127.0.0.1 --port 0 --user admin --password secret \
         --hyperv-version "$persona" --vms 4 --switches 1 --seed "$seed" \
         --computer-name "$(echo "$label" | tr '[:lower:]' '[:upper:]')" >>"$log" 2>&1 &
     SIM_PIDS+=("$!")
@@ -104,7 +112,8 @@ TARBALL=$(ls "$DIST"/wsman-hyperv-*.tar.gz)
 export ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
 ansible-galaxy collection install --offline --force -p "$COLLECTIONS" "$TARBALL" | sed 's/^/    /'
-echo "    ANSIBLE_COLLECTIONS_PATH=${COLLECTIONS#"$ROOT"/}"
+echo "    ANSIBLE_COLLECTIONS_PATH=${COLLECTIONS#"$ROOT"/} (the only place collections are found):"
+ansible-galaxy collection list wsman.hyperv 2>&1 | sed -n 's/^# /    /p; s/^\(wsman\.hyperv .*\)/    \1/p'
 
 # Quiet, readable output; the demo's own ansible.cfg would be found only if cwd were demo/.
 export ANSIBLE_CONFIG=$ROOT/demo/ansible.cfg
@@ -122,6 +131,6 @@ export HYPERV_USERNAME=admin HYPERV_PASSWORD=secret
 # ---------------------------------------------------------------- 3. the playbook
 banner "ansible-playbook demo/playbook.yml"
 # In the background and waited for, so that an interrupt reaches the cleanup at once.
-ansible-playbook demo/playbook.yml &
+"${PDEATH[@]}" ansible-playbook demo/playbook.yml &
 PLAY_PID=$!
 wait "$PLAY_PID"
