@@ -15,4 +15,11 @@ if COLLECTIONS not in sys.path:
     sys.path.insert(0, COLLECTIONS)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
+
+# Ansible's own collection finder serves ansible_collections.* for every test (as ansible-test units
+# does), installed before any test module imports the collection, so that the plugin loader and plain
+# imports see the same package objects whatever order the test directories run in.
+from ansible.plugins.loader import init_plugin_loader  # noqa: E402
+
+init_plugin_loader([COLLECTIONS])
 pytest_plugins = ["tests.simulator.pytest_plugin"]
