@@ -26,6 +26,12 @@ def start(hyperv_sim, persona="2022", vms=2, **kw):
     return fast(hyperv_sim(persona=persona, vms=vms, users={"admin": PASSWORD}, **kw))
 
 
+def vm_names(sim):
+    """Display names of the simulated host's VMs (the host itself left out)."""
+    systems = sim.host.instances(sim.host.persona.namespaces[0], "Msvm_ComputerSystem")
+    return [v.properties["ElementName"] for v in systems if v.properties["Name"] != sim.host.computer_name]
+
+
 def fast(sim):
     """Shorten the simulator's transitional times so the suite stays quick."""
     timing = sim.host.timing

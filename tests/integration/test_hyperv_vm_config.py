@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import copy
 
-from tests.integration.hyperv_vm_harness import run_playbook, start
-from tests.simulator.pytest_plugin import hyperv_sim  # noqa: F401  (fixture)
+from tests.integration.hyperv_vm_harness import run_playbook, start, vm_names
+from tests.simulator import pytest_plugin
+
+hyperv_sim = pytest_plugin.hyperv_sim  # the simulator's fixture, used here
 
 FULL = {
     "name": "new-vm",
@@ -59,7 +61,7 @@ def ok(result, label=""):
     return result
 
 
-def test_create_full_spec_then_idempotent(hyperv_sim, tmp_path):  # noqa: F811
+def test_create_full_spec_then_idempotent(hyperv_sim, tmp_path):
     sim = start(hyperv_sim)
     steps = [dict(FULL, id="check-create", check=True, diff=True),
              dict(FULL, id="create", diff=True),
@@ -82,8 +84,8 @@ def test_create_full_spec_then_idempotent(hyperv_sim, tmp_path):  # noqa: F811
     assert vm["memory"]["dynamic_memory"] == {"enabled": True, "minimum_mb": 512, "maximum_mb": 4096,
                                               "buffer_percent": 25}
     assert vm["notes"] == "built by ansible\nsecond line"
-    assert [d["path"] for d in vm["disks"]] == ["C:\\VMs\\new-vm\\os.vhdx",
-                                               "C:\\Hyper-V\\Virtual Hard Disks\\base-ubuntu.vhdx"]
+    paths = ["C:\\VMs\\new-vm\\os.vhdx", "C:\\Hyper-V\\Virtual Hard Disks\\base-ubuntu.vhdx"]
+    assert [d["path"] for d in vm["disks"]] == paths
     assert vm["disks"][0]["controller_type"] == "scsi"
     assert vm["disks"][1]["controller_location"] == 5
     assert [d["path"] for d in vm["dvd"]] == ["C:\\ISO\\virtio-win.iso"]
@@ -106,7 +108,7 @@ def test_create_full_spec_then_idempotent(hyperv_sim, tmp_path):  # noqa: F811
     assert r["again-running"]["vm"]["state"] == "running"
 
 
-def test_every_option_changes_and_is_idempotent(hyperv_sim, tmp_path):  # noqa: F811
+def test_every_option_changes_and_is_idempotent(hyperv_sim, tmp_path):
     sim = start(hyperv_sim)
     steps = [dict(FULL, id="create", state="started")]
     for i, (key, value, needs_off) in enumerate(CHANGES):
@@ -117,7 +119,7 @@ def test_every_option_changes_and_is_idempotent(hyperv_sim, tmp_path):  # noqa: 
         steps.append(dict(base, id="%d-change" % i, diff=True, force=needs_off))
         steps.append(dict(base, id="%d-again" % i, force=needs_off))
     final = dict(FULL, state="started", id="final")
-    final.update({key: value for key, value, _ in CHANGES})
+    final.update({change[0]: change[1] for change in CHANGES})
     final["dynamic_memory"] = {"enabled": True, "minimum_mb": 512, "maximum_mb": 8192, "buffer_percent": 40}
     steps.append(final)
     results, proc = run_playbook("steps", sim, tmp_path, {"steps": steps})
@@ -159,7 +161,7 @@ def test_every_option_changes_and_is_idempotent(hyperv_sim, tmp_path):  # noqa: 
         "nothing", 0, "save")
 
 
-def test_remove(hyperv_sim, tmp_path):  # noqa: F811
+def test_remove(hyperv_sim, tmp_path):
     sim = start(hyperv_sim)
     spec = {"name": "gone", "cpu_count": 1, "memory_mb": 512, "state": "started",
             "disks": [{"path": "C:\\VMs\\gone.vhdx", "size_gb": 1}]}
@@ -178,13 +180,12 @@ def test_remove(hyperv_sim, tmp_path):  # noqa: F811
     assert r["remove"]["diff"] == {"before": {"state": "running"}, "after": {"state": "absent"}}
     ok(r["again"]), ok(r["remove"]), ok(r["check"])
     assert r["again"]["changed"] is False
-    names = [v.properties["ElementName"] for v in sim.host.instances(sim.host.persona.namespaces[0],
-                                                                       "Msvm_ComputerSystem")]
+    names = vm_names(sim)
     assert "gone" not in names
     assert "c:\\vms\\gone.vhdx" in sim.host.files  # disk files are kept unless remove_disks
 
 
-def test_v1_host(hyperv_sim, tmp_path):  # noqa: F811
+def test_v1_host(hyperv_sim, tmp_path):
     """2008 R2: generation 1, VHD disks, v1 method names (DefineVirtualSystem, ModifyVirtualSystemResources …)."""
     sim = start(hyperv_sim, persona="2008r2")
     spec = {"name": "old-vm", "state": "present", "cpu_count": 2, "memory_mb": 1024, "notes": "v1 notes",
@@ -223,7 +224,7 @@ def test_full_spec_copy_is_not_mutated():
     assert copy.deepcopy(FULL) == FULL
 
 
-def test_generation1_ide_dvd_and_boot_order(hyperv_sim, tmp_path):  # noqa: F811
+def test_generation1_ide_dvd_and_boot_order(hyperv_sim, tmp_path):
     """A generation 1 VM on a v2 host: IDE disks, the DVD drive on IDE 1:0, BIOS boot order."""
     sim = start(hyperv_sim)
     spec = {"name": "g1", "generation": 1, "cpu_count": 1, "memory_mb": 512,

@@ -7,8 +7,10 @@ import json
 from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv import vms
 from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv.connection import HypervConnection
 from ansible_collections.wsman.hyperv.plugins.module_utils.uri import connection_spec_from_params
-from tests.integration.hyperv_vm_harness import PASSWORD, conn_vars, run_playbook, start
-from tests.simulator.pytest_plugin import hyperv_sim  # noqa: F401  (fixture)
+from tests.integration.hyperv_vm_harness import PASSWORD, conn_vars, run_playbook, start, vm_names
+from tests.simulator import pytest_plugin
+
+hyperv_sim = pytest_plugin.hyperv_sim  # the simulator's fixture, used here
 
 CASES = [
     # (id, options, fragments the message must contain)
@@ -43,7 +45,7 @@ CASES = [
 ]
 
 
-def test_errors_are_clear_and_change_nothing(hyperv_sim, tmp_path):  # noqa: F811
+def test_errors_are_clear_and_change_nothing(hyperv_sim, tmp_path):
     sim = start(hyperv_sim, vms=3)
     spec = connection_spec_from_params(dict(conn_vars(sim), uri=None, auth="basic", validate_certs=None,
                                             ca_path=None, client_cert=None, client_key=None,
@@ -53,18 +55,19 @@ def test_errors_are_clear_and_change_nothing(hyperv_sim, tmp_path):  # noqa: F81
     vms.define(conn, "twin", generation=1)
     conn.close()
     before = json.dumps(sim.host.to_json(), sort_keys=True, default=str)
-    results, proc = run_playbook("steps", sim, tmp_path, {"steps": [dict(opts, id=cid) for cid, opts, _ in CASES]})
+    steps = [dict(case[1], id=case[0]) for case in CASES]
+    results, proc = run_playbook("steps", sim, tmp_path, {"steps": steps})
     assert proc.returncode == 0, proc.stdout[-4000:]
     assert len(results) == len(CASES)
-    for (cid, _, fragments), res in zip(CASES, results, strict=True):
+    for case, res in zip(CASES, results, strict=True):
+        cid, fragments = case[0], case[2]
         assert res["item"]["id"] == cid
         assert "vm" not in res, (cid, res.get("vm"))
         assert res["changed"] is False, cid
         for frag in fragments:
             assert frag in res["msg"], (cid, res["msg"])
     # the half-created VM was rolled back; nothing else changed either
-    names = [v.properties["ElementName"] for v in sim.host.instances(sim.host.persona.namespaces[0],
-                                                                       "Msvm_ComputerSystem")]
+    names = vm_names(sim)
     assert "half" not in names
     after = json.loads(json.dumps(sim.host.to_json(), sort_keys=True, default=str))
     before = json.loads(before)
@@ -73,7 +76,7 @@ def test_errors_are_clear_and_change_nothing(hyperv_sim, tmp_path):  # noqa: F81
     assert sorted(vms_before) == sorted(vms_after)
 
 
-def test_wrong_password(hyperv_sim, tmp_path):  # noqa: F811
+def test_wrong_password(hyperv_sim, tmp_path):
     sim = start(hyperv_sim, vms=1)
     wrong = "Wr0ng-Pa55word!"
     results, proc = run_playbook("steps", sim, tmp_path, {"steps": [{"id": "x", "name": "web-01",

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.hyperv_vm_harness import run_playbook, start
-from tests.simulator.pytest_plugin import hyperv_sim  # noqa: F401  (fixture)
+from tests.integration.hyperv_vm_harness import run_playbook, start, vm_names
+from tests.simulator import pytest_plugin
+
+hyperv_sim = pytest_plugin.hyperv_sim  # the simulator's fixture, used here
 
 FROM = ("off", "running", "saved", "paused")
 TARGETS = {"started": "running", "poweredoff": "off", "stopped": "off", "shutdown": "off", "paused": "paused",
@@ -33,13 +35,11 @@ def expected_error(case):
 
 
 @pytest.mark.parametrize("persona", ["2022", "2008r2"])
-def test_every_transition(hyperv_sim, tmp_path, persona):  # noqa: F811
+def test_every_transition(hyperv_sim, tmp_path, persona):
     """Four VMs, one per start state, driven in parallel; a case whose target is its start state is the
     idempotency check of that state (changed=false)."""
     sim = start(hyperv_sim, persona, vms=4)
-    names = [v.properties["ElementName"] for v in sim.host.instances(sim.host.persona.namespaces[0],
-                                                                       "Msvm_ComputerSystem")
-             if v.properties["Name"] != sim.host.computer_name]
+    names = vm_names(sim)
     assert len(names) == 4
     groups = {"h_" + src: {"vm": names[i], "cases": [c for c in cases() if c["from"] == src]}
               for i, src in enumerate(FROM)}
@@ -73,7 +73,7 @@ def test_every_transition(hyperv_sim, tmp_path, persona):  # noqa: F811
         assert last["vm"]["state_code"] == vm[0].properties["EnabledState"], host
 
 
-def test_state_check_costs_one_request(hyperv_sim, tmp_path):  # noqa: F811
+def test_state_check_costs_one_request(hyperv_sim, tmp_path):
     """state=started on a running VM: one request on a v2 host (the module's counter and the host's log)."""
     sim = start(hyperv_sim)
     results, proc = run_playbook("steps", sim, tmp_path, {"steps": [{"name": "web-01", "state": "started"}]})
@@ -88,7 +88,7 @@ def test_state_check_costs_one_request(hyperv_sim, tmp_path):  # noqa: F811
     assert results[0]["vm"]["uuid"]
 
 
-def test_check_mode_diff_and_wait_for_ip(hyperv_sim, tmp_path):  # noqa: F811
+def test_check_mode_diff_and_wait_for_ip(hyperv_sim, tmp_path):
     sim = start(hyperv_sim)
     steps = [
         {"id": "check-off", "name": "web-01", "state": "poweredoff", "check": True, "diff": True},

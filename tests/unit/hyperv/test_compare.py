@@ -85,9 +85,8 @@ def test_validate_host_and_generation_rules():
 
 
 def test_validate_normalizes():
-    w = compare.validate({"disks": [{"path": "C:/VMs/a.vhdx"}], "network_adapters": [{"mac": "00-15-5d-0a-0b-0c"},
-                                                                                      {"mac": "dynamic"}]},
-                         generation=2)
+    nics = [{"mac": "00-15-5d-0a-0b-0c"}, {"mac": "dynamic"}]
+    w = compare.validate({"disks": [{"path": "C:/VMs/a.vhdx"}], "network_adapters": nics}, generation=2)
     assert w["disks"] == [{"path": "C:\\VMs\\a.vhdx", "size_gb": None, "type": "dynamic", "controller_type": "scsi",
                            "controller_number": 0, "controller_location": None}]
     assert w["network_adapters"][0]["mac"] == "00:15:5D:0A:0B:0C"
@@ -121,7 +120,7 @@ def test_scalar_changes_and_needs_off():
 
 
 def test_notes_none_equals_empty():
-    changes, _, _ = compare.compare(current(notes=None), want(notes=""))
+    changes = compare.compare(current(notes=None), want(notes=""))[0]
     assert changes == {}
 
 
@@ -130,7 +129,7 @@ def test_dynamic_memory_only_given_keys():
     assert changes == {"dynamic_memory": {"needs_off": False, "set": {"buffer_percent": 30}}}
     assert before == {"dynamic_memory": {"buffer_percent": 20}}
     assert after == {"dynamic_memory": {"buffer_percent": 30}}
-    changes, _, _ = compare.compare(current(), want(dynamic_memory={"enabled": True, "buffer_percent": 20}))
+    changes = compare.compare(current(), want(dynamic_memory={"enabled": True, "buffer_percent": 20}))[0]
     assert changes["dynamic_memory"] == {"needs_off": True, "set": {"enabled": True}}
 
 
@@ -151,7 +150,7 @@ def test_disks_attach_detach():
 
 def test_disk_moved_location_is_a_change_and_ide_needs_off():
     w = want(disks=[{"path": "C:\\VMs\\a.vhdx", "controller_location": 1}])
-    changes, _, _ = compare.compare(current(), w)
+    changes = compare.compare(current(), w)[0]
     assert changes["disks"]["needs_off"] is True
     assert [d["controller_location"] for d in changes["disks"]["attach"]] == [1]
     assert [d["controller_location"] for d in changes["disks"]["detach"]] == [0]
@@ -161,24 +160,24 @@ def test_dvd():
     changes, before, after = compare.compare(current(), want(dvd="C:\\ISO\\x.iso"))
     assert changes == {"dvd": {"needs_off": False, "has_drive": True}}
     assert (before["dvd"], after["dvd"]) == (None, "C:\\ISO\\x.iso")
-    changes, _, _ = compare.compare(current(dvd=[]), want(dvd="C:\\ISO\\x.iso"))
+    changes = compare.compare(current(dvd=[]), want(dvd="C:\\ISO\\x.iso"))[0]
     assert changes["dvd"]["needs_off"] is True  # a drive must be added
-    changes, _, _ = compare.compare(current(dvd=[]), want(dvd=""))
+    changes = compare.compare(current(dvd=[]), want(dvd=""))[0]
     assert changes == {}
 
 
 def test_network_adapters():
     cur = current()
-    changes, _, _ = compare.compare(cur, want(network_adapters=[{"switch": "LAN", "vlan_id": 5}]))
+    changes = compare.compare(cur, want(network_adapters=[{"switch": "LAN", "vlan_id": 5}]))[0]
+    wanted = {"name": "Network Adapter", "switch": "LAN", "mac": None, "vlan_id": 5}
     assert changes["network_adapters"] == {"needs_off": False, "plan": [
-        {"want_index": 0, "index": 0, "action": "modify", "want": {"name": "Network Adapter", "switch": "LAN", "mac": None,
-                                                  "vlan_id": 5}, "diff": ["vlan_id"]}]}
-    changes, _, _ = compare.compare(cur, want(network_adapters=[{"switch": "LAN", "mac": "00:15:5D:00:00:01"}]))
+        {"want_index": 0, "index": 0, "action": "modify", "want": wanted, "diff": ["vlan_id"]}]}
+    changes = compare.compare(cur, want(network_adapters=[{"switch": "LAN", "mac": "00:15:5D:00:00:01"}]))[0]
     assert changes["network_adapters"]["plan"][0]["diff"] == ["mac"]  # dynamic -> static
     assert changes["network_adapters"]["needs_off"] is True
-    changes, _, _ = compare.compare(cur, want(network_adapters=[]))
+    changes = compare.compare(cur, want(network_adapters=[]))[0]
     assert changes["network_adapters"]["plan"] == [{"index": 0, "action": "remove"}]
-    changes, _, after = compare.compare(cur, want(network_adapters=[{"switch": "LAN"}, {"name": "b"}]))
+    changes, dummy, after = compare.compare(cur, want(network_adapters=[{"switch": "LAN"}, {"name": "b"}]))
     assert [p["action"] for p in changes["network_adapters"]["plan"]] == ["add"]
     assert after["network_adapters"][1] == {"name": "b", "switch": None, "mac_address": None, "static_mac": False,
                                             "vlan_id": None}
@@ -189,7 +188,7 @@ def test_adapters_pair_by_unique_name_then_order():
     assert compare.pair_nics(cur, [{"name": "b"}, {"name": "a"}]) == [1, 0]
     assert compare.pair_nics(cur, [{"name": "x"}, {"name": "new"}, {"name": "b"}]) == [0, 2, 1]
     assert compare.pair_nics([], [{"name": "a"}]) == [None]
-    changes, _, _ = compare.compare(current(network_adapters=[
+    changes, dummy, dummy2 = compare.compare(current(network_adapters=[
         {"name": "a", "switch": "LAN", "mac_address": None, "static_mac": False, "vlan_id": None},
         {"name": "b", "switch": "LAN", "mac_address": None, "static_mac": False, "vlan_id": None}]),
         want(network_adapters=[{"name": "b", "switch": "LAN"}]))
