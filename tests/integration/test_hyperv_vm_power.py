@@ -113,3 +113,23 @@ def test_check_mode_diff_and_wait_for_ip(hyperv_sim, tmp_path):
     assert vm["ip_addresses"], vm
     assert all(":" not in a for a in vm["ip_addresses"][:1])
     assert vm["guest"]["fqdn"]
+
+
+def test_guest_that_does_not_shut_down(hyperv_sim, tmp_path):
+    """stopped: the guest's shutdown component never becomes ready -> a clear error after shutdown_timeout,
+    and with force the VM is turned off."""
+    sim = start(hyperv_sim)
+    with sim.host.lock:
+        for cs in sim.host.instances(sim.host.persona.namespaces[0], "Msvm_ComputerSystem"):
+            if cs.properties.get("ElementName") == "web-01":
+                cs.values["_guest_at"] = None  # integration services never come up
+    steps = [{"id": "no-force", "name": "web-01", "state": "stopped", "shutdown_timeout": 2},
+             {"id": "force", "name": "web-01", "state": "stopped", "shutdown_timeout": 2, "force": True}]
+    results, proc = run_playbook("steps", sim, tmp_path, {"steps": steps})
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    no_force, force = results
+    assert "vm" not in no_force and no_force["changed"] is False
+    assert "did not shut down" in no_force["msg"] and "not ready" in no_force["msg"], no_force["msg"]
+    assert "set force: true" in no_force["msg"]
+    assert not force.get("msg"), force.get("msg")
+    assert force["changed"] is True and force["vm"]["state"] == "off"
