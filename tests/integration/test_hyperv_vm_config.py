@@ -198,7 +198,15 @@ def test_v1_host(hyperv_sim, tmp_path):
              {"id": "gen2", "name": "old-vm", "generation": 2},
              {"id": "vhdx", "name": "x", "disks": [{"path": "C:\\VMs\\x.vhdx", "size_gb": 1}]},
              {"id": "secure", "name": "old-vm", "secure_boot": True},
-             {"id": "start", "name": "old-vm", "state": "started"}]
+             {"id": "start", "name": "old-vm", "state": "started"},
+             {"id": "dvd", "name": "old-vm", "dvd": "C:\\ISO\\virtio-win.iso"},
+             {"id": "dvd-again", "name": "old-vm", "dvd": "C:\\ISO\\virtio-win.iso"},
+             {"id": "nic2", "name": "old-vm", "force": True, "network_adapters": [
+                 {"switch": "Default Switch"}, {"name": "second", "switch": "Default Switch",
+                                                "mac": "00:15:5D:AA:BB:CC"}]},
+             {"id": "nic2-again", "name": "old-vm", "network_adapters": [
+                 {"switch": "Default Switch"}, {"name": "second", "switch": "Default Switch",
+                                                "mac": "00:15:5D:AA:BB:CC"}]}]
     results, proc = run_playbook("steps", sim, tmp_path, {"steps": steps})
     assert proc.returncode == 0, proc.stdout[-4000:]
     r = by_id(results)
@@ -218,6 +226,15 @@ def test_v1_host(hyperv_sim, tmp_path):
     assert ".vhd" in r["vhdx"]["msg"] and "disks[0].path" in r["vhdx"]["msg"]
     assert "Secure Boot" in r["secure"]["msg"]
     assert r["start"]["vm"]["state"] == "running"
+    for key in ("dvd", "dvd-again", "nic2", "nic2-again"):
+        ok(r[key])
+    assert r["dvd"]["changed"] is True and r["dvd-again"]["changed"] is False
+    assert r["dvd"]["vm"]["dvd"][0]["path"] == "C:\\ISO\\virtio-win.iso"
+    assert r["nic2"]["changed"] is True and r["nic2-again"]["changed"] is False
+    assert r["nic2"]["vm"]["state"] == "running"
+    assert r["nic2"]["vm"]["network_adapters"][1] == {"name": "second", "switch": "Default Switch",
+                                                     "mac_address": "00:15:5D:AA:BB:CC", "static_mac": True,
+                                                     "vlan_id": None}
 
 
 def test_full_spec_copy_is_not_mutated():
