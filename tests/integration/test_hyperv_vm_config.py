@@ -232,9 +232,9 @@ def test_v1_host(hyperv_sim, tmp_path):
     assert r["dvd"]["vm"]["dvd"][0]["path"] == "C:\\ISO\\virtio-win.iso"
     assert r["nic2"]["changed"] is True and r["nic2-again"]["changed"] is False
     assert r["nic2"]["vm"]["state"] == "running"
-    assert r["nic2"]["vm"]["network_adapters"][1] == {"name": "second", "switch": "Default Switch",
-                                                     "mac_address": "00:15:5D:AA:BB:CC", "static_mac": True,
-                                                     "vlan_id": None}
+    second = {"name": "second", "switch": "Default Switch", "mac_address": "00:15:5D:AA:BB:CC", "static_mac": True,
+              "vlan_id": None}
+    assert r["nic2"]["vm"]["network_adapters"][1] == second
 
 
 def test_full_spec_copy_is_not_mutated():
