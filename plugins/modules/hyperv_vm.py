@@ -30,7 +30,8 @@ options:
   uuid:
     description:
       - The VM's GUID (C(Msvm_ComputerSystem.Name)), for example V(4EA7033C-356C-4EBA-9F77-1A3399CFCD72).
-      - Takes precedence over O(name) to find the VM.
+      - Takes precedence over O(name) to find the VM. A VM that does not exist cannot be created with a
+        given GUID (Hyper-V assigns it); use O(name) alone to create one.
     type: str
   state:
     description:

@@ -17,6 +17,8 @@ CASES = [
     ("not-found-started", {"name": "nope", "state": "started"}, ["'nope' not found"]),
     ("not-found-paused", {"name": "nope", "state": "paused", "cpu_count": 1}, ["'nope' not found", "state=paused"]),
     ("not-found-uuid", {"uuid": "4EA7033C-356C-4EBA-9F77-1A3399CFCD72", "state": "restarted"}, ["not found"]),
+    ("uuid-create", {"name": "x", "uuid": "4EA7033C-356C-4EBA-9F77-1A3399CFCD72", "cpu_count": 1},
+     ["no virtual machine has uuid", "give only name"]),
     ("bad-uuid", {"uuid": "not-a-guid", "state": "started"}, ["uuid", "not a VM GUID"]),
     ("duplicate", {"name": "twin", "state": "started"}, ["2 virtual machines are named 'twin'", "uuid"]),
     ("cpu-zero", {"name": "web-01", "cpu_count": 0}, ["cpu_count must be between 1 and 240", "got 0"]),

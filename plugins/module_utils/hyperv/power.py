@@ -86,8 +86,9 @@ class VmTask:
         if target in ("restarted", "paused", "saved"):
             raise HypervError("virtual machine %r not found; state=%s needs an existing VM"
                               % (p.get("name") or p.get("uuid"), target))
-        if not p.get("name"):
-            raise HypervError("virtual machine with uuid %r not found; give name to create a VM" % p.get("uuid"))
+        if p.get("uuid"):
+            raise HypervError("no virtual machine has uuid %r; Hyper-V assigns the GUID when it creates a VM, so "
+                              "give only name to create one" % p.get("uuid"))
 
     def create(self):
         p = self.p
