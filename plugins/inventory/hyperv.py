@@ -48,7 +48,8 @@ options:
         or a bare host name - or a mapping with any of the connection options (O(uri), O(hostname), O(port),
         O(transport), O(username), O(password), O(auth), O(validate_certs), O(ca_path), O(client_cert),
         O(client_key), O(connection_timeout), O(operation_timeout), O(namespace)) plus C(name), the label used
-        for C(hyperv_host), the per-host group and name clashes (default - the host name as written).
+        for C(hyperv_host), the per-host group and name clashes (default - the host name as written, or
+        C(<host name>_<port>) for entries that share a host name). Two entries with the same label are refused.
       - Options missing from an entry are taken from the top level, then from the environment
         (E(HYPERV_USERNAME), E(HYPERV_PASSWORD), E(HYPERV_VALIDATE_CERTS)). A top-level O(port) or O(transport)
         is not applied to an entry whose URI sets its own.
@@ -631,7 +632,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 spec = connection_spec_from_params(params, os.environ)
             except OptionError as exc:
                 raise OptionError("hosts[%d]: %s" % (index, exc)) from None
-            targets.append(_Target(index, label or spec.hostname, spec))
+            targets.append(_Target(index, label, spec))
+        # default label: the host name; entries that share it (same host, other ports) get "<host>_<port>"
+        hostnames = Counter(t.spec.hostname.lower() for t in targets if t.label is None)
+        for target in targets:
+            if target.label is None:
+                host = target.spec.hostname
+                target.label = "%s_%d" % (host, target.spec.port) if hostnames[host.lower()] > 1 else host
         labels = Counter(t.label.lower() for t in targets)
         dupes = sorted(label for label, count in labels.items() if count > 1)
         if dupes:

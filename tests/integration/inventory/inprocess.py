@@ -21,9 +21,10 @@ def install_collection_loader():
         os.symlink(ROOT, link)
     from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
 
-    meta = getattr(sys.modules.get("ansible_collections.wsman.hyperv"), "_collection_meta", None)
-    if any(isinstance(f, _AnsibleCollectionFinder) for f in sys.meta_path) and meta is not None:
-        return
+    package = sys.modules.get("ansible_collections.wsman.hyperv")
+    finder = any(isinstance(f, _AnsibleCollectionFinder) for f in sys.meta_path)
+    if finder and (package is None or getattr(package, "_collection_meta", None) is not None):
+        return  # tests/conftest.py installed the finder (or it is installed and serving the collection)
     for name in ("ansible_collections", "ansible_collections.wsman", "ansible_collections.wsman.hyperv"):
         sys.modules.pop(name, None)
     from ansible.plugins.loader import init_plugin_loader

@@ -19,9 +19,10 @@ COLLECTIONS = os.path.join(
 def _install_collection_loader():
     from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
 
-    meta = getattr(sys.modules.get("ansible_collections.wsman.hyperv"), "_collection_meta", None)
-    if any(isinstance(f, _AnsibleCollectionFinder) for f in sys.meta_path) and meta is not None:
-        return
+    package = sys.modules.get("ansible_collections.wsman.hyperv")
+    finder = any(isinstance(f, _AnsibleCollectionFinder) for f in sys.meta_path)
+    if finder and (package is None or getattr(package, "_collection_meta", None) is not None):
+        return  # tests/conftest.py installed the finder (or it is installed and serving the collection)
     # tests/conftest.py made ansible_collections importable as a plain namespace package; the collection
     # finder needs its own package objects (with collection metadata). Only the three package modules are
     # replaced: every submodule already imported (errors, uri, ...) stays the same object.

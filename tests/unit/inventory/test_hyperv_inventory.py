@@ -481,10 +481,22 @@ def test_configuration_errors_name_the_entry_and_hide_the_password(run):
     with pytest.raises(AnsibleParserError, match="no Hyper-V host given"):
         run("plugin: wsman.hyperv.hyperv\n", FakeHosts({}))
     with pytest.raises(AnsibleParserError, match="used by more than one entry"):
-        run(BASE.replace("  - hv2\n", "  - hv1\n"), FakeHosts(two_hosts()))
+        run(BASE.replace("  - hv2\n", "  - {hostname: hv2, name: hv1}\n"), FakeHosts(two_hosts()))
     with pytest.raises(AnsibleParserError, match="preferred_networks") as err:
         run(BASE + "preferred_networks: [nonsense]\n", FakeHosts(two_hosts()))
     assert PASSWORD not in str(err.value)
+
+
+def test_same_host_name_on_two_ports_gets_port_labels(run):
+    hosts = {"hv1": [vm("web", "U-1")]}
+    fake = FakeHosts(hosts)
+    config = BASE.replace("  - hyperv://hv1/\n  - hv2\n", "  - hyperv://hv1:5985/\n  - hyperv://hv1:6000/\n")
+    data, _plugin = run(config, fake)
+    assert sorted(data.hosts) == ["web_hv1_5985", "web_hv1_6000"]
+    assert sorted(g for g in data.groups if g.startswith("hyperv_host_")) == [
+        "hyperv_host_hv1_5985",
+        "hyperv_host_hv1_6000",
+    ]
 
 
 def test_unreachable_host_warns_and_others_are_inventoried(run, capsys):
