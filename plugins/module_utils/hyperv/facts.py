@@ -147,6 +147,13 @@ def gather_vms(conn, names=None, uuids=None, states=None, name_globs=None, inclu
         conds.append(cim.wql_or(*[cim.wql_eq("ElementName", n) for n in names]))
     if uuids:
         conds.append(cim.wql_or(*[cim.wql_eq("Name", u) for u in uuids]))
+    if states:
+        # the namespace (v1 or v2 codes) is not known before the first request: ask for both code sets,
+        # they do not collide (reference 6.1); the client-side check below settles it
+        wanted = {st.lower() for st in states}
+        codes = sorted({c for table in (vms.STATES_V2, vms.STATES_V1) for c, n in table.items() if n in wanted})
+        if codes:
+            conds.append(cim.wql_or(*[cim.wql_eq("EnabledState", c) for c in codes]))
     client_globs = []
     if name_globs:
         likes = [glob_to_like(g) for g in name_globs]
