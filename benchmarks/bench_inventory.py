@@ -142,9 +142,11 @@ def in_process(hosts, vms, latency, workers, procs, target, repeat=3):
             assert count == hosts * vms, "expected %d inventory hosts, got %d" % (hosts * vms, count)
             slowest = max(s["seconds"] for s in plugin.stats.values())
             trips = sorted({s["round_trips"] for s in plugin.stats.values()})
+            fetch_cpu = sum(s.get("cpu_seconds", 0) for s in plugin.stats.values())
             print(
-                "  run %d: parse() %.3f s wall, %.3f s CPU in this process, for %d VMs (slowest host fetch %.3f s; "
-                "client round trips per host %s)" % (run + 1, seconds, cpu, count, slowest, trips)
+                "  run %d: parse() %.3f s wall, %.3f s CPU in this process (of which %.3f s in the fetch threads: "
+                "driver + gather_vms), for %d VMs (slowest host fetch %.3f s; client round trips per host %s)"
+                % (run + 1, seconds, cpu, fetch_cpu, count, slowest, trips)
             )
             best = seconds if best is None else min(best, seconds)
         print("  " + request_summary(sims))

@@ -676,16 +676,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         secrets = [t.spec.password for t in targets if t.spec.password]
 
         def one(target):
-            start = time.monotonic()
+            start, cpu = time.monotonic(), time.thread_time()
             vms, trips = self.fetch(target.spec, dict(gather_kwargs), include)
             # slimmed in the worker: the full facts are freed here, not kept by the Future until the end
-            return [slim_vm(vm) for vm in vms], trips, time.monotonic() - start
+            slim = [slim_vm(vm) for vm in vms]
+            return slim, trips, time.monotonic() - start, time.thread_time() - cpu
 
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hyperv-inventory") as pool:
             futures = [(t, pool.submit(one, t)) for t in targets]
             for target, future in futures:
                 try:
-                    vms, trips, seconds = future.result()
+                    vms, trips, seconds, cpu = future.result()
                 except (HypervError, AnsibleError, OSError) as exc:
                     failures.append((target, scrub(to_native(exc), *secrets)))
                     continue
@@ -697,7 +698,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     "uri": target.display,
                     "vms": vms,
                 }
-                self.stats[target.label] = {"round_trips": trips, "seconds": round(seconds, 3), "vms": len(vms)}
+                self.stats[target.label] = {
+                    "round_trips": trips,
+                    "seconds": round(seconds, 3),
+                    "cpu_seconds": round(cpu, 3),
+                    "vms": len(vms),
+                }
                 self.display.vvv(
                     "wsman.hyperv.hyperv: %s: %d VMs in %.2fs, %s requests"
                     % (target.display, len(vms), seconds, "?" if trips is None else trips)
