@@ -90,7 +90,8 @@ options:
     suboptions:
       states:
         description:
-          - Power states to include, for example V(running), V(off), V(saved), V(paused).
+          - Power states to include - V(running), V(off), V(saved), V(paused), or a transitional state
+            (V(starting), V(stopping), V(saving), V(pausing), V(resuming), V(resetting), V(other), V(unknown)).
         type: list
         elements: str
       names:
@@ -234,6 +235,20 @@ HOST_ENTRY_KEYS = CONNECTION_KEYS + ("name",)
 IDENTITY_KEYS = ("uri", "hostname")
 HOSTNAME_CHOICES = ("name", "uuid", "fqdn", "ip")
 CLASH_RULES = ("suffix_host", "suffix_uuid", "error")
+VM_STATES = (
+    "running",
+    "off",
+    "saved",
+    "paused",
+    "starting",
+    "stopping",
+    "saving",
+    "pausing",
+    "resuming",
+    "resetting",
+    "other",
+    "unknown",
+)
 INCLUDE_CHOICES = ("config", "guest", "checkpoints", "devices")
 CACHE_FORMAT = 1
 _GLOB_CHARS = re.compile(r"[*?\[]")
@@ -393,7 +408,13 @@ def split_filters(filters):
     if states:
         if isinstance(states, str):
             states = [states]
-        kwargs["states"] = sorted({str(s).strip().lower() for s in states})
+        wanted = sorted({str(s).strip().lower() for s in states})
+        unknown = [s for s in wanted if s not in VM_STATES]
+        if unknown:
+            raise OptionError(
+                "filters.states: unknown state(s) %s; allowed: %s" % (", ".join(unknown), ", ".join(VM_STATES))
+            )
+        kwargs["states"] = wanted
     names = filters.get("names")
     if names:
         if isinstance(names, str):

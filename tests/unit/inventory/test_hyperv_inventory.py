@@ -171,6 +171,8 @@ def test_split_filters_empty_and_errors():
     assert inv.split_filters(None) == ({}, {})
     with pytest.raises(OptionError, match="unknown key"):
         inv.split_filters({"state": ["running"]})
+    with pytest.raises(OptionError, match="filters.states: unknown state.*runing"):
+        inv.split_filters({"states": ["runing"]})
     with pytest.raises(OptionError, match="filters.notes"):
         inv.split_filters({"notes": "("})
 
