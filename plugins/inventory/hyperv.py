@@ -231,7 +231,7 @@ CONNECTION_KEYS = (
 )
 HOST_ENTRY_KEYS = CONNECTION_KEYS + ("name",)
 # Options that say *which* host (and how to reach its port) are never copied from the top level into an entry
-# that has its own URI setting them; see _merge_host_entry.
+# that has its own URI setting them; see merge_host_entry.
 IDENTITY_KEYS = ("uri", "hostname")
 HOSTNAME_CHOICES = ("name", "uuid", "fqdn", "ip")
 CLASH_RULES = ("suffix_host", "suffix_uuid", "error")
