@@ -461,6 +461,15 @@ def test_vaulted_password(run, tmp_path):
     assert sorted((c[0].hostname, c[0].password) for c in fake.calls) == [("hv1", "toplevel"), ("hv2", PASSWORD)]
 
 
+def test_unsafe_literal_password_is_not_templated(run):
+    config = (
+        "plugin: wsman.hyperv.hyperv\nusername: a\nhosts:\n  - uri: hyperv://hv1/\n    password: !unsafe 'p{{w}}d'\n"
+    )
+    fake = FakeHosts(two_hosts())
+    run(config, fake)
+    assert fake.calls[0][0].password == "p{{w}}d"
+
+
 def test_single_host_from_top_level_or_environment(run, monkeypatch):
     fake = FakeHosts(two_hosts())
     data, _plugin = run("plugin: wsman.hyperv.hyperv\nuri: hyperv://admin@hv2/\npassword: x\n", fake)
