@@ -75,7 +75,7 @@ def test_vm_info_all_and_filters(sim, tmp_path):
     (only,) = res[4]["vms"]
     assert only["uuid"] == off.values["Name"] and only["disks"] == [] and only["checkpoints"] == []
     assert only["cpu_count"] == by_name[off.values["ElementName"]]["cpu_count"]
-    assert res[4]["round_trips"] < res[0]["round_trips"]
+    assert res[4]["round_trips"] <= res[0]["round_trips"]
     assert res[5]["failed"] is True and "not-a-guid" in res[5]["msg"] and res[5]["round_trips"] == 0
     assert res[6]["vms"] == []
 
