@@ -175,13 +175,17 @@ class SimHost:
             os.replace(tmp, self.state_file)
 
 
-def load_or_build(state_file=None, persona="2022", vms=3, switches=1, computer_name="HV-SIM01", seed=0):
+def load_or_build(state_file=None, persona="2022", vms=3, switches=1, computer_name="HV-SIM01", seed=0,
+                  guest_os_for_new_vms=True):
     from .model import Host, build_host
 
     if state_file and os.path.exists(state_file):
         with open(state_file, encoding="utf-8") as fh:
-            return Host.from_json(json.load(fh))
-    return build_host(persona=persona, vms=vms, switches=switches, computer_name=computer_name, seed=seed)
+            host = Host.from_json(json.load(fh))
+        host.guest_os_for_new_vms = guest_os_for_new_vms
+        return host
+    return build_host(persona=persona, vms=vms, switches=switches, computer_name=computer_name, seed=seed,
+                      guest_os_for_new_vms=guest_os_for_new_vms)
 
 
 def state_file_for(base, index, count):

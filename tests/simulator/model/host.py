@@ -62,6 +62,9 @@ class Host:
         self._events: list = []
         self._seq = 0
         self._advancing = False
+        # a VM created through DefineSystem behaves like one with an installed OS and integration
+        # services: FQDN / OS name in KVP and an address per connected NIC (model/kvp.py)
+        self.guest_os_for_new_vms = True
         self.info: dict = {}  # host hardware: memory_mb, sockets, cores, logical processors, cpu model
 
     # ---- time ------------------------------------------------------------------------------
@@ -177,9 +180,17 @@ class Host:
             return None
 
     # ---- contract API ----------------------------------------------------------------------
+    def _sync_cimv2(self, namespace):
+        """root/cimv2 CIM_DataFile instances follow Host.files (model/datafiles.py)."""
+        if norm_ns(namespace) == "root/cimv2":
+            from .datafiles import sync
+
+            sync(self)
+
     def instances(self, namespace, class_name) -> list:
         with self.lock:
             self.advance()
+            self._sync_cimv2(namespace)
             cd = self.schema.get_class(namespace, class_name)
             out = []
             if cd.is_association:
@@ -215,6 +226,7 @@ class Host:
             return self._get(namespace, class_name, selectors)
 
     def _get(self, namespace, class_name, selectors):
+        self._sync_cimv2(namespace)
         cd = self.schema.get_class(namespace, class_name)
         keys = {k.lower(): k for k in cd.keys}
         sel = {}
@@ -290,6 +302,7 @@ class Host:
     def invoke(self, namespace, class_name, selectors, method, params):
         with self.lock:
             self.advance()
+            self._sync_cimv2(namespace)
             cd = self.schema.get_class(namespace, class_name)
             md = cd.method(method)
             if md is None:

@@ -3,6 +3,8 @@ runs and its integration services have come up (reference 5.12, 9.4 J15)."""
 
 from __future__ import annotations
 
+import hashlib
+
 from .convert import instance_xml
 from .registry import computed
 
@@ -30,7 +32,12 @@ def guest_ready(cs) -> bool:
 
 
 def guest_ips(host, cs):
-    """[(sepsd, [ipv4], [ipv6])] for the VM's NICs."""
+    """[(sepsd, [ipv4], [ipv6])] for the VM's connected synthetic NICs."""
+    return [(nic, [a[0]] if a[0] else [], [a[1]] if a[1] else []) for nic, a in _nic_addresses(host, cs)]
+
+
+def _nic_addresses(host, cs):
+    """[(sepsd, (ipv4, ipv6, ipv4 mask, gateway))] for the VM's synthetic NICs connected to a switch."""
     out = []
     vssd = host.find(cs.namespace, "Msvm_VirtualSystemSettingData", f"Microsoft:{cs.values['Name']}")
     if vssd is None:
@@ -38,18 +45,108 @@ def guest_ips(host, cs):
     for lk in vssd.links:
         other = lk[3]
         if other.class_def.name == "Msvm_SyntheticEthernetPortSettingData":
-            if not nic_connected(host, other):
-                continue
-            v4 = other.values.get("_ipv4")
-            v6 = other.values.get("_ipv6")
-            out.append((other, [v4] if v4 else [], [v6] if v6 else []))
+            addr = nic_address(host, cs, other)
+            if addr is not None:
+                out.append((other, addr))
     return out
 
 
 def nic_connected(host, nic) -> bool:
     """A guest only gets an address on an adapter connected to a switch."""
-    conn = host.find(nic.namespace, "Msvm_EthernetPortAllocationSettingData", nic.values["InstanceID"] + "\\C")
-    return conn is not None and bool(conn.values.get("HostResource")) and conn.raw("EnabledState") != 3
+    return _nic_switch(host, nic) is not None
+
+
+def _nic_connection(host, nic):
+    return host.find(nic.namespace, "Msvm_EthernetPortAllocationSettingData", nic.values["InstanceID"] + "\\C")
+
+
+def _nic_switch(host, nic):
+    """The switch the adapter's connection points at, or None (no connection, empty, disabled)."""
+    conn = _nic_connection(host, nic)
+    if conn is None or not conn.values.get("HostResource") or conn.raw("EnabledState") == 3:
+        return None
+    return host.resolve(conn.values["HostResource"][0]) or False
+
+
+def nic_address(host, cs, nic):
+    """(ipv4, ipv6, ipv4 mask, gateway) the guest has on a connected adapter, or None.
+
+    Populated VMs carry fixed addresses (`_ipv4` / `_ipv6`). A VM whose guest was created with
+    `auto_ip` (DefineSystem with host.guest_os_for_new_vms) gets, per switch, a DHCP-like lease in
+    that switch's 172.(16-31).0.0/16 subnet: the host number comes from sha256(seed, VM GUID, NIC
+    InstanceID), moved on past addresses other auto adapters hold; it is kept while the adapter
+    stays on that switch and re-leased when it moves to another."""
+    sw = _nic_switch(host, nic)
+    if sw is None:
+        return None
+    v4, v6 = nic.values.get("_ipv4"), nic.values.get("_ipv6")
+    if v4 or v6 or not (cs.values.get("_guest") or {}).get("auto_ip") or sw is False:
+        if not (v4 or v6):
+            return None
+        return v4, v6, "255.255.255.0", (v4.rsplit(".", 1)[0] + ".1") if v4 else None
+    lease = nic.values.get("_lease")
+    if not lease or lease[0] != sw.values["Name"]:
+        lease = _new_lease(host, cs, nic, sw)
+        nic.values["_lease"] = lease
+    _sw, net, n = lease
+    return (f"172.{16 + net}.{n >> 8}.{n & 255}", f"fd53:494d:{net:x}::{n:x}", "255.255.0.0", f"172.{16 + net}.0.1")
+
+
+def _switch_net(host, sw) -> int:
+    """The switch's subnet number 0..15 (172.16+n.0.0/16): from its GUID, the first one no other
+    switch took; with more than 16 switches subnets are shared."""
+    net = sw.values.get("_subnet")
+    if net is not None:
+        return net
+    taken = {s.values.get("_subnet") for s in host.all_of(sw.namespace, "Msvm_VirtualEthernetSwitch")}
+    taken |= {s.values.get("_subnet") for s in host.all_of(sw.namespace, "Msvm_VirtualSwitch")}
+    start = _digest(host.seed, sw.values["Name"]) % 16
+    net = next((k % 16 for k in range(start, start + 16) if k % 16 not in taken), start)
+    sw.values["_subnet"] = net
+    return net
+
+
+def _new_lease(host, cs, nic, sw):
+    net = _switch_net(host, sw)
+    used = {
+        (lease[1], lease[2]) for other in host.all_of(nic.namespace, "Msvm_SyntheticEthernetPortSettingData")
+        if other is not nic and (lease := other.values.get("_lease"))
+    }
+    n = 2 + _digest(host.seed, cs.values["Name"], nic.values["InstanceID"]) % 65532
+    for _unused in range(65536):
+        if (net, n) not in used and n & 255 not in (0, 255):
+            break
+        n = 2 if n >= 65533 else n + 1
+    return [sw.values["Name"], net, n]
+
+
+def _digest(*parts) -> int:
+    return int.from_bytes(hashlib.sha256(":".join(str(p).lower() for p in parts).encode()).digest()[:8], "big")
+
+
+def dns_label(name) -> str:
+    """A VM name as a DNS label (RFC 1123): lower-case letters, digits and inner hyphens, <= 63."""
+    out, dash = [], False
+    for c in (name or "").lower():
+        if c.isascii() and c.isalnum():
+            out.append(c)
+            dash = False
+        elif not dash:
+            out.append("-")
+            dash = True
+    return "".join(out).strip("-")[:63].strip("-") or "vm"
+
+
+NEW_GUEST_OS = ("Windows Server 2022 Datacenter", "10.0.20348")
+
+
+def new_vm_guest(host, name) -> dict:
+    """Guest data of a VM created through DefineSystem: an installed OS with integration services
+    (host.guest_os_for_new_vms) or, when that is off, none."""
+    if not getattr(host, "guest_os_for_new_vms", True):
+        return {"fqdn": "", "os": ""}
+    return {"fqdn": f"{dns_label(name)}.corp.example", "os": NEW_GUEST_OS[0], "os_version": NEW_GUEST_OS[1],
+            "auto_ip": True}
 
 
 @computed("Msvm_KvpExchangeComponent")
@@ -93,19 +190,18 @@ def _gnac_props(conf, out):
     nic = conf.host.find(conf.namespace, "Msvm_SyntheticEthernetPortSettingData", conf.values.get("_nic", ""))
     if cs is None or nic is None or not guest_ready(cs):
         return
-    if not nic_connected(conf.host, nic):
+    addr = nic_address(conf.host, cs, nic)
+    if addr is None:
         return
-    v4, v6 = nic.values.get("_ipv4"), nic.values.get("_ipv6")
+    v4, v6, mask, gateway = addr
     ips = [x for x in (v4, v6) if x]
-    if not ips:
-        return
     out["ProtocolIFType"] = 4098 if v4 and v6 else (4096 if v4 else 4097)
     out["DHCPEnabled"] = True
     out["IPAddresses"] = ips
-    out["Subnets"] = (["255.255.255.0"] if v4 else []) + (["/64"] if v6 else [])
+    out["Subnets"] = ([mask] if v4 else []) + (["/64"] if v6 else [])
     out["IPAddressOrigins"] = [4] * len(ips)
-    out["DefaultGateways"] = [v4.rsplit(".", 1)[0] + ".1"] if v4 else []
-    out["DNSServers"] = [v4.rsplit(".", 1)[0] + ".1"] if v4 else []
+    out["DefaultGateways"] = [gateway] if v4 else []
+    out["DNSServers"] = [gateway] if v4 else []
 
 
 # ---- host -> guest items: VSMS Add/Modify/RemoveKvpItems (5.12, 5b.4) ------------------------------

@@ -111,6 +111,7 @@ def _dump(host) -> dict:
         "files": host.files,
         "timing": host.timing_dict(),
         "inject": vars(host.inject).copy(),
+        "guest_os_for_new_vms": host.guest_os_for_new_vms,
         "seq": host._seq,
         "instances": insts,
         "links": links,
@@ -143,6 +144,7 @@ def _load(cls, data: dict, clock=None):
     for k, v in data["inject"].items():
         setattr(host.inject, k, v)
     host._seq = data["seq"]
+    host.guest_os_for_new_vms = data.get("guest_os_for_new_vms", True)
     objs = []
     for ns, cname, vals in data["instances"]:
         values = {}

@@ -33,13 +33,15 @@ def add_file(host, path, kind="vhdx", size=0, vhd_type=3, parent=None):
 
 
 def build_host(persona="2022", vms=3, switches=1, computer_name="HV-SIM01", seed=0, awkward_names=False,
-               clock=None, checkpoints=True) -> Host:
+               clock=None, checkpoints=True, guest_os_for_new_vms=True) -> Host:
     # the object graph is full of reference cycles (links); the cyclic collector would rescan it
     # again and again while it grows, so it is paused during the build (10,000 VMs: ~3x faster)
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build(persona, vms, switches, computer_name, seed, awkward_names, clock, checkpoints)
+        host = _build(persona, vms, switches, computer_name, seed, awkward_names, clock, checkpoints)
+        host.guest_os_for_new_vms = guest_os_for_new_vms
+        return host
     finally:
         if enabled:
             gc.enable()
@@ -131,10 +133,9 @@ def _host_objects(host, ns):
         "Name": name, "ElementName": name, "Caption": "Hosting Computer System",
         "Description": "Microsoft Hosting Computer System", "EnabledState": 2, "RequestedState": 12,
         "EnabledDefault": 2, "NumberOfNumaNodes": 1, "StatusDescriptions": ["OK"], "ResetCapability": 1,
-        # the host instance carries no VM-only values (capture CS-A step 2: these are nil)
-        # (InstallDate is nil there too; kept because tests/simulator/tests/test_operations.py reads it on the host)
-        "InstallDate": host.epoch,
-        **dict.fromkeys(("TimeOfLastStateChange", "TimeOfLastConfigurationChange",
+        # the host instance carries no VM-only values (capture CS-A step 2, r4sd
+        # recorded_computersystem_pull_host.xml: these are nil)
+        **dict.fromkeys(("InstallDate", "PrimaryOwnerName", "LastSuccessfulBackupTime", "TimeOfLastStateChange", "TimeOfLastConfigurationChange",
                          "OnTimeInMilliseconds", "FailedOverReplicationType", "LastReplicationType",
                          "LastReplicationTime", "LastApplicationConsistentReplicationTime", "ReplicationHealth",
                          "ReplicationMode", "ReplicationState", "EnhancedSessionModeState")),

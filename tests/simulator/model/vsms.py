@@ -13,6 +13,7 @@ from . import devices as D
 from . import validate as V
 from .convert import BadValue, embedded_values
 from .jobs import start_job
+from .kvp import new_vm_guest
 from .registry import method
 from .states import ACTIVE
 from .vms import (
@@ -93,7 +94,7 @@ def define_system(host, ns, svc, params):
     if err:
         return failed_job(host, ns, 1, "Defining Virtual Machine", 32773, err)
     cs = create_vm(host, vals["ElementName"], ctx["generation"], 1, 1024, False, (), None, (), "off",
-                   guest={"fqdn": "", "os": ""}, scsi=False)
+                   guest=new_vm_guest(host, vals["ElementName"]), scsi=False)
     # J10: a bare Gen1 VM has its IDE controllers and DVD drive; create_vm put an empty DVD on IDE 1:0
     vssd = vm_vssd(host, ns, cs.values["Name"])
     for k, v in vals.items():

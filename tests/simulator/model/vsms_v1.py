@@ -8,6 +8,7 @@ from ..values import EmbeddedInstance
 from . import devices as D
 from . import validate as V
 from .jobs import start_job
+from .kvp import new_vm_guest
 from .registry import method
 from .vms import add_setting, create_vm, settings_of_kind, vm_settings, vm_vssd
 from .vsms import Refused, _emb, _remove_setting, _setting_by_id, ctx_for, delete_vm, owner_of
@@ -29,7 +30,7 @@ def _define(host, ns, svc, params):
         if err:
             return 32773, {}
         name = vals.get("ElementName") or name
-    cs = create_vm(host, name, 1, 1, 512, False, (), None, (), "off", guest={"fqdn": "", "os": ""})
+    cs = create_vm(host, name, 1, 1, 512, False, (), None, (), "off", guest=new_vm_guest(host, name))
     for gsd in host.linked(cs, "Msvm_ElementSettingData"):
         for k, v in vals.items():
             if k in V.VSGSD_V1 and k != "Notes":

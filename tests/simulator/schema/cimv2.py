@@ -80,4 +80,39 @@ class Win32_PerfRawData_HvStats_HyperVHypervisorVirtualProcessor
   Timestamp_PerfTime uint64
 
 assoc Win32_ComputerSystemProcessor : CIM_Component
+
+# files of the host's disks (model/datafiles.py: one instance per Host.files entry; WMI's key is Name)
+class CIM_LogicalFile : CIM_LogicalElement
+  keys Name
+  AccessMask uint32
+  Archive boolean
+  Compressed boolean
+  CompressionMethod string
+  CreationClassName string
+  CreationDate datetime
+  CSCreationClassName string
+  CSName string
+  Drive string
+  EightDotThreeFileName string
+  Encrypted boolean
+  EncryptionMethod string
+  Extension string
+  FileName string
+  FileSize uint64
+  FileType string
+  FSCreationClassName string
+  FSName string
+  Hidden boolean
+  InUseCount uint64
+  LastAccessed datetime
+  LastModified datetime
+  Path string
+  Readable boolean
+  System boolean
+  Writeable boolean
+  method Delete()
+
+class CIM_DataFile : CIM_LogicalFile
+  Manufacturer string
+  Version string
 """

@@ -182,7 +182,11 @@ def test_bad_wql(client, query):
 
 def test_projection_renders_xml_fragment(client):
     items, _ = client.enum_all(
-        V2 + "*", pull_uri=CS, max_elements=10, wql="select Name, ElementName, InstallDate from Msvm_ComputerSystem"
+        V2 + "*",
+        pull_uri=CS,
+        max_elements=10,
+        # the host's own InstallDate is nil (capture); a VM's is set
+        wql="select Name, ElementName, InstallDate from Msvm_ComputerSystem where Caption = 'Virtual Machine'",
     )
     frag = items[0]
     assert frag.tag == f"{{{NS['w']}}}XmlFragment"
@@ -410,3 +414,28 @@ def test_embedded_instance_out_param_is_escaped_cim_xml(hyperv_host, client):
     assert inst.tag == "INSTANCE" and inst.get("CLASSNAME") == "Msvm_VirtualHardDiskSettingData"
     assert inst.xpath("PROPERTY[@NAME='Path']/VALUE/text()") == [path]
     assert "&lt;INSTANCE" in r.text  # entity-escaped on the wire
+
+
+def test_cim_datafile_query_get_and_delete_on_the_wire(hyperv_host, client):
+    """A client deletes a disk file through root/cimv2 CIM_DataFile.Delete (captures/WinRb-WinRM/invoke_1.xml)."""
+    from tests.simulator.model.populate import add_file
+
+    df = CIMV2 + "CIM_DataFile"
+    path = "C:\\Hyper-V\\Virtual Hard Disks\\it's-new.vhdx"
+    add_file(hyperv_host.host, path, size=4096)
+    wql_path = path.replace("\\", "\\\\").replace("'", "\\'")
+    items, _unused = client.enum_all(CIMV2 + "*", pull_uri=df, max_elements=10,
+                                     wql=f"SELECT * FROM CIM_DataFile WHERE Name = '{wql_path}'")
+    assert len(items) == 1 and items[0].tag == f"{{{df}}}CIM_DataFile"
+    assert items[0].find(f"{{{df}}}FileSize").text == "4096"
+    r = client.get(df, {"Name": path})
+    assert r.status == 200 and r.one("/s:Envelope/s:Body/*").find(f"{{{df}}}Name").text == path.lower()
+    r = client.invoke(df, "Delete", {"Name": path})
+    assert r.status == 200, r.text
+    assert r.one("/s:Envelope/s:Header/a:Action/text()") == df + "/DeleteResponse"
+    out = r.one("/s:Envelope/s:Body/*")
+    assert out.tag == f"{{{df}}}Delete_OUTPUT" and [c.tag for c in out] == [f"{{{df}}}ReturnValue"]
+    assert out[0].text == "0"
+    assert path.lower() not in hyperv_host.host.files
+    r = client.invoke(df, "Delete", {"Name": path})
+    assert r.status == 500 and r.subcode() == "a:DestinationUnreachable"

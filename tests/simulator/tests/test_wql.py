@@ -203,3 +203,16 @@ def test_like_brackets_with_regex_metacharacters_inside():
         assert wql.like_regex("a[[x]b").fullmatch("a[b")
         assert wql.like_regex("x[&|~]%").fullmatch("x|yz")
         assert not wql.like_regex("[^a]").fullmatch("A")  # case-insensitive negation
+
+
+def test_like_literal_open_bracket_set_gives_no_future_warning():
+    """`[[]` is WQL's literal `[` (it once compiled to a regex that warned "Possible nested set")."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rx = wql.like_regex("[[]%]")
+        assert rx.fullmatch("[x]") and not rx.fullmatch("x]")
+        assert wql.like_regex("%[[]v1]").fullmatch("disk [v1]")
+        assert wql.like_regex("[^[]%").fullmatch("a[") and not wql.like_regex("[^[]%").fullmatch("[a")
+        assert wql.like_regex("a[[-]b").fullmatch("a-b") and wql.like_regex("a[[-]b").fullmatch("a[b")
