@@ -32,8 +32,11 @@ def parse_args(argv=None):
     ap.add_argument("--state", help="JSON file keeping the model between runs")
     ap.add_argument("--hosts", type=int, default=1, help="serve K independent hosts on consecutive ports")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--no-guest-os", action="store_true",
-                    help="VMs created through DefineSystem get no guest data (KVP FQDN/OS, NIC addresses)")
+    ap.add_argument(
+        "--no-guest-os",
+        action="store_true",
+        help="VMs created through DefineSystem get no guest data (KVP FQDN/OS, NIC addresses)",
+    )
     return ap.parse_args(argv)
 
 

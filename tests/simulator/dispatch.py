@@ -255,7 +255,7 @@ def handle(sim, data: bytes, user=None, authenticated=True) -> Answer:
             return Answer(401, "", "Unauthenticated")
         action = req.action or ""
         try:
-            _, class_name = split_uri(req.resource_uri) if req.resource_uri else (None, None)
+            _unused, class_name = split_uri(req.resource_uri) if req.resource_uri else (None, None)
         except WsmanFault:
             class_name = None
         max_bytes = check_headers(req, sim)
@@ -431,7 +431,7 @@ def _run_wql(sim, ns, text):
     from .model.paths import parse_path
 
     try:
-        _, path_ns, cls, keys = parse_path(q.path)
+        _unused, path_ns, cls, keys = parse_path(q.path)
     except (ValueError, IndexError):
         raise errors.InvalidQuery(f"bad object path {q.path!r}") from None
     src_ns = _canon_ns(sim, path_ns) if path_ns else ns
@@ -690,7 +690,7 @@ def _decode_param(sim, pd, el):
         from .model.paths import parse_path
 
         try:
-            _, pns, cls, keys = parse_path(text)
+            _unused, pns, cls, keys = parse_path(text)
         except (ValueError, IndexError):
             raise f_schema(f"The value of {pd.name} is not a reference. ") from None
         return Ref(_canon_ns(sim, pns) if pns else sim.host.persona.vm_namespace, cls, tuple(keys.items()))

@@ -94,11 +94,11 @@ class WsmanHandler(BaseHTTPRequestHandler):
     def _user(self):
         """-> (user or None, ok)."""
         auth = self.headers.get("Authorization") or ""
-        scheme, _, token = auth.partition(" ")
+        scheme, _unused, token = auth.partition(" ")
         if scheme.lower() != "basic":
             return None, False
         try:
-            user, _, password = base64.b64decode(token.strip()).decode("utf-8").partition(":")
+            user, _unused, password = base64.b64decode(token.strip()).decode("utf-8").partition(":")
         except (binascii.Error, UnicodeDecodeError):
             return None, False
         cfg = self.sim

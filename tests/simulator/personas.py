@@ -62,8 +62,18 @@ LEVELS = {"2008r2": 0, "2012": 1, "2012r2": 2, "2016": 3, "2019": 4, "2022": 5, 
 PERSONAS = {
     p.name: p
     for p in (
-        _p("2008r2", 0, "6.1.7601", "Microsoft Windows Server 2008 R2 Enterprise", (NS_V1, NS_CIMV2),
-           stack="2.0", sp="1.0", env=150, ops=15, cfg="3.0"),
+        _p(
+            "2008r2",
+            0,
+            "6.1.7601",
+            "Microsoft Windows Server 2008 R2 Enterprise",
+            (NS_V1, NS_CIMV2),
+            stack="2.0",
+            sp="1.0",
+            env=150,
+            ops=15,
+            cfg="3.0",
+        ),
         _p("2012", 1, "6.2.9200", "Microsoft Windows Server 2012 Datacenter", (NS_V2, NS_V1, NS_CIMV2), cfg="4.0"),
         _p("2012r2", 2, "6.3.9600", "Microsoft Windows Server 2012 R2 Datacenter", (NS_V2, NS_CIMV2), cfg="5.0"),
         _p("2016", 3, "10.0.14393", "Microsoft Windows Server 2016 Datacenter", (NS_V2, NS_CIMV2), cfg="8.0"),

@@ -16,10 +16,26 @@ def hyperv_sim():
     every host started through the factory is stopped at teardown."""
     started = []
 
-    def start(persona="2022", vms=3, switches=1, tls=False, users=None, computer_name="HV-SIM01", seed=0,
-              guest_os_for_new_vms=True, **options):
-        model = load_or_build(None, persona=persona, vms=vms, switches=switches, computer_name=computer_name, seed=seed,
-                              guest_os_for_new_vms=guest_os_for_new_vms)
+    def start(
+        persona="2022",
+        vms=3,
+        switches=1,
+        tls=False,
+        users=None,
+        computer_name="HV-SIM01",
+        seed=0,
+        guest_os_for_new_vms=True,
+        **options,
+    ):
+        model = load_or_build(
+            None,
+            persona=persona,
+            vms=vms,
+            switches=switches,
+            computer_name=computer_name,
+            seed=seed,
+            guest_os_for_new_vms=guest_os_for_new_vms,
+        )
         sim = SimHost(model, users or {"admin": "secret"}, tls=tls, seed=seed, **options).start()
         started.append(sim)
         return sim

@@ -175,8 +175,9 @@ class SimHost:
             os.replace(tmp, self.state_file)
 
 
-def load_or_build(state_file=None, persona="2022", vms=3, switches=1, computer_name="HV-SIM01", seed=0,
-                  guest_os_for_new_vms=True):
+def load_or_build(
+    state_file=None, persona="2022", vms=3, switches=1, computer_name="HV-SIM01", seed=0, guest_os_for_new_vms=True
+):
     from .model import Host, build_host
 
     if state_file and os.path.exists(state_file):
@@ -184,8 +185,14 @@ def load_or_build(state_file=None, persona="2022", vms=3, switches=1, computer_n
             host = Host.from_json(json.load(fh))
         host.guest_os_for_new_vms = guest_os_for_new_vms
         return host
-    return build_host(persona=persona, vms=vms, switches=switches, computer_name=computer_name, seed=seed,
-                      guest_os_for_new_vms=guest_os_for_new_vms)
+    return build_host(
+        persona=persona,
+        vms=vms,
+        switches=switches,
+        computer_name=computer_name,
+        seed=seed,
+        guest_os_for_new_vms=guest_os_for_new_vms,
+    )
 
 
 def state_file_for(base, index, count):

@@ -439,8 +439,8 @@ def _path_equal(a: str, b: str) -> bool:
     from .model.paths import parse_path
 
     try:
-        _, ns_a, cls_a, keys_a = parse_path(a)
-        _, ns_b, cls_b, keys_b = parse_path(b)
+        _unused, ns_a, cls_a, keys_a = parse_path(a)
+        _unused, ns_b, cls_b, keys_b = parse_path(b)
     except (ValueError, IndexError):
         return False
     if cls_a.lower() != cls_b.lower():

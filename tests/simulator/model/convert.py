@@ -127,7 +127,9 @@ def instance_xml(class_name: str, props: list) -> str:
         if is_array:
             parts.append(f'<PROPERTY.ARRAY NAME="{name}" TYPE="{cim_type}">')
             if v is not None:
-                parts.append("<VALUE.ARRAY>" + "".join(f"<VALUE>{escape(_text(x))}</VALUE>" for x in v) + "</VALUE.ARRAY>")
+                parts.append(
+                    "<VALUE.ARRAY>" + "".join(f"<VALUE>{escape(_text(x))}</VALUE>" for x in v) + "</VALUE.ARRAY>"
+                )
             parts.append("</PROPERTY.ARRAY>")
         else:
             parts.append(f'<PROPERTY NAME="{name}" TYPE="{cim_type}">')

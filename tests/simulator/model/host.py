@@ -102,12 +102,14 @@ class Host:
         out = []
         for k in inst.class_def.keys:
             v = values[k] if k in values else defaults.get(k)
-            out.append(v.lower() if type(v) is str else _key_str(v).lower())
+            out.append(v.lower() if type(v) is str else _key_str(v).lower())  # pylint: disable=unidiomatic-typecheck  # hot path
         return tuple(out)
 
     def add(self, namespace, class_name, values, defaults=None) -> Instance:
         cd = self.schema.get_class(namespace, class_name)
-        inst = Instance(self, namespace, cd, values, defaults if defaults is not None else defaults_for(namespace, cd.name))
+        inst = Instance(
+            self, namespace, cd, values, defaults if defaults is not None else defaults_for(namespace, cd.name)
+        )
         bucket = self._index.setdefault((norm_ns(namespace), cd.name.lower()), {})
         bucket[self._key(inst)] = inst
         return inst
@@ -238,7 +240,8 @@ class Host:
             raise InvalidSelectors(f"No selectors were given for {cd.name}.")
         if cd.is_association:
             matches = [
-                i for i in self.instances(namespace, cd.name)
+                i
+                for i in self.instances(namespace, cd.name)
                 if all(i.key_selectors()[k].lower() == v.lower() for k, v in sel.items())
             ]
         elif len(sel) == len(cd.keys):
@@ -250,7 +253,9 @@ class Host:
                     matches.append(hit)
         else:
             matches = [
-                i for name in self.schema.subclasses(namespace, cd.name) for i in self.all_of(namespace, name)
+                i
+                for name in self.schema.subclasses(namespace, cd.name)
+                for i in self.all_of(namespace, name)
                 if all(_key_str(i.raw(k)).lower() == v.lower() for k, v in sel.items())
             ]
         if not matches:
@@ -360,4 +365,3 @@ class Host:
 
     def timing_dict(self):
         return asdict(self.timing)
-

@@ -14,8 +14,7 @@ from .registry import EVENTS, computed, event
 NEVER_ENDS = float("inf")
 
 
-def start_job(host, namespace, job_type, caption, duration=None, affected=(), on_done=None, error=None,
-              storage=False):
+def start_job(host, namespace, job_type, caption, duration=None, affected=(), on_done=None, error=None, storage=False):
     """Create a job. affected: [(Instance, [effects])]; on_done: (event kind, payload) applied at the end
     unless the job fails; error: (ErrorCode, description) for a job that ends in Exception."""
     d = host.timing.job_s if duration is None else duration
@@ -45,8 +44,14 @@ def start_job(host, namespace, job_type, caption, duration=None, affected=(), on
     cls = "Msvm_StorageJob" if storage else "Msvm_ConcreteJob"
     job = host.add(namespace, cls, values)
     for inst, effects in affected:
-        host.link("Msvm_AffectedJobElement", "AffectedElement", inst, "AffectingElement", job,
-                  {"ElementEffects": list(effects)})
+        host.link(
+            "Msvm_AffectedJobElement",
+            "AffectedElement",
+            inst,
+            "AffectingElement",
+            job,
+            {"ElementEffects": list(effects)},
+        )
     if d != NEVER_ENDS:
         host.schedule(d, "job_end", job=guid, ns=namespace, cls=cls)
     return job
@@ -134,11 +139,26 @@ def job_errors(job):
         return []
     code, text = err
     cd = job.host.schema.get_class(job.namespace, "CIM_Error")
-    return [Instance(job.host, job.namespace, cd, {
-        "CIMStatusCode": 1, "CIMStatusCodeDescription": "CIM_ERR_FAILED", "ErrorType": 4, "PerceivedSeverity": 3,
-        "ErrorSource": job.values.get("Caption"), "ErrorSourceFormat": 0, "Message": text, "MessageID": str(code),
-        "OwningEntity": "Microsoft-Windows-Hyper-V-VMMS", "ProbableCause": 0, "MessageArguments": [],
-    })]
+    return [
+        Instance(
+            job.host,
+            job.namespace,
+            cd,
+            {
+                "CIMStatusCode": 1,
+                "CIMStatusCodeDescription": "CIM_ERR_FAILED",
+                "ErrorType": 4,
+                "PerceivedSeverity": 3,
+                "ErrorSource": job.values.get("Caption"),
+                "ErrorSourceFormat": 0,
+                "Message": text,
+                "MessageID": str(code),
+                "OwningEntity": "Microsoft-Windows-Hyper-V-VMMS",
+                "ProbableCause": 0,
+                "MessageArguments": [],
+            },
+        )
+    ]
 
 
 def _register():

@@ -109,7 +109,8 @@ def _switch_net(host, sw) -> int:
 def _new_lease(host, cs, nic, sw):
     net = _switch_net(host, sw)
     used = {
-        (lease[1], lease[2]) for other in host.all_of(nic.namespace, "Msvm_SyntheticEthernetPortSettingData")
+        (lease[1], lease[2])
+        for other in host.all_of(nic.namespace, "Msvm_SyntheticEthernetPortSettingData")
         if other is not nic and (lease := other.values.get("_lease"))
     }
     n = 2 + _digest(host.seed, cs.values["Name"], nic.values["InstanceID"]) % 65532
@@ -145,8 +146,12 @@ def new_vm_guest(host, name) -> dict:
     (host.guest_os_for_new_vms) or, when that is off, none."""
     if not getattr(host, "guest_os_for_new_vms", True):
         return {"fqdn": "", "os": ""}
-    return {"fqdn": f"{dns_label(name)}.corp.example", "os": NEW_GUEST_OS[0], "os_version": NEW_GUEST_OS[1],
-            "auto_ip": True}
+    return {
+        "fqdn": f"{dns_label(name)}.corp.example",
+        "os": NEW_GUEST_OS[0],
+        "os_version": NEW_GUEST_OS[1],
+        "auto_ip": True,
+    }
 
 
 @computed("Msvm_KvpExchangeComponent")
@@ -247,8 +252,13 @@ def _kvp_change(host, ns, params, mode):
     for name, _data, _source in items:
         exists = name in store
         if (mode == "add" and exists) or (mode != "add" and not exists):
-            job = start_job(host, ns, 2, "Exchanging Key-Value Pair Items",
-                            error=(32773, f"The key '{name}' {'already exists' if exists else 'does not exist'}."))
+            job = start_job(
+                host,
+                ns,
+                2,
+                "Exchanging Key-Value Pair Items",
+                error=(32773, f"The key '{name}' {'already exists' if exists else 'does not exist'}."),
+            )
             return 4096, {"Job": job.ref()}
     for name, data, _source in items:
         if mode == "remove":
@@ -267,7 +277,8 @@ def _register():
     for mode in ("add", "modify", "remove"):
         name = {"add": "AddKvpItems", "modify": "ModifyKvpItems", "remove": "RemoveKvpItems"}[mode]
         method("Msvm_VirtualSystemManagementService", name)(
-            lambda host, ns, svc, params, _m=mode: _kvp_change(host, ns, params, _m))
+            lambda host, ns, svc, params, _m=mode: _kvp_change(host, ns, params, _m)
+        )
 
 
 _register()

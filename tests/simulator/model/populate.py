@@ -9,12 +9,31 @@ from .host import Host
 from .switches import DEFAULT_SWITCH_GUID, create_switch
 from .vms import create_vm
 
-NAME_STEMS = ("web", "db", "app", "dc", "build", "test", "k8s-node", "sql", "file", "mail", "proxy", "cache",
-              "ci-runner", "jump", "monitor", "backup")
-AWKWARD = ("it's \"quoted\"", "back\\slash\\vm", "100% cpu", "ünïcødé-名前", "a & b <c>", "  padded  ", "semi;colon")
+NAME_STEMS = (
+    "web",
+    "db",
+    "app",
+    "dc",
+    "build",
+    "test",
+    "k8s-node",
+    "sql",
+    "file",
+    "mail",
+    "proxy",
+    "cache",
+    "ci-runner",
+    "jump",
+    "monitor",
+    "backup",
+)
+AWKWARD = ('it\'s "quoted"', "back\\slash\\vm", "100% cpu", "ünïcødé-名前", "a & b <c>", "  padded  ", "semi;colon")
 GUEST_OS = (
-    ("Windows Server 2022 Datacenter", "10.0.20348"), ("Windows Server 2019 Standard", "10.0.17763"),
-    ("Ubuntu 24.04 LTS", "6.8.0"), ("Red Hat Enterprise Linux 9.4", "5.14.0"), ("Windows 11 Enterprise", "10.0.22631"),
+    ("Windows Server 2022 Datacenter", "10.0.20348"),
+    ("Windows Server 2019 Standard", "10.0.17763"),
+    ("Ubuntu 24.04 LTS", "6.8.0"),
+    ("Red Hat Enterprise Linux 9.4", "5.14.0"),
+    ("Windows 11 Enterprise", "10.0.22631"),
 )
 SEED_FILES = (
     ("C:\\ISO\\WindowsServer2022.iso", "iso", 5_368_709_120),
@@ -28,12 +47,28 @@ VHD_DIR = "C:\\Hyper-V\\Virtual Hard Disks"
 
 def add_file(host, path, kind="vhdx", size=0, vhd_type=3, parent=None):
     fmt = {"vhd": 2, "vhdx": 3, "vhds": 4}.get(kind)
-    host.files[path.lower()] = {"path": path, "kind": kind, "size": size, "format": fmt, "type": vhd_type,
-                                "parent": parent, "disk_id": host.new_guid()}
+    host.files[path.lower()] = {
+        "path": path,
+        "kind": kind,
+        "size": size,
+        "format": fmt,
+        "type": vhd_type,
+        "parent": parent,
+        "disk_id": host.new_guid(),
+    }
 
 
-def build_host(persona="2022", vms=3, switches=1, computer_name="HV-SIM01", seed=0, awkward_names=False,
-               clock=None, checkpoints=True, guest_os_for_new_vms=True) -> Host:
+def build_host(
+    persona="2022",
+    vms=3,
+    switches=1,
+    computer_name="HV-SIM01",
+    seed=0,
+    awkward_names=False,
+    clock=None,
+    checkpoints=True,
+    guest_os_for_new_vms=True,
+) -> Host:
     # the object graph is full of reference cycles (links); the cyclic collector would rescan it
     # again and again while it grows, so it is paused during the build (10,000 VMs: ~3x faster)
     enabled = gc.isenabled()
@@ -50,8 +85,14 @@ def build_host(persona="2022", vms=3, switches=1, computer_name="HV-SIM01", seed
 def _build(persona, vms, switches, computer_name, seed, awkward_names, clock, checkpoints) -> Host:
     host = Host(persona, computer_name, seed, clock)
     p = host.persona
-    host.info = {"sockets": 2, "cores": 16, "logical": 64, "memory_mb": 262144,
-                 "cpu": "Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz", "mhz": 2000}
+    host.info = {
+        "sockets": 2,
+        "cores": 16,
+        "logical": 64,
+        "memory_mb": 262144,
+        "cpu": "Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz",
+        "mhz": 2000,
+    }
     for path, kind, size in SEED_FILES:
         add_file(host, path, kind if p.level > 0 or kind != "vhdx" else "vhd", size)
     ns = p.vm_namespace
@@ -66,8 +107,15 @@ def _build(persona, vms, switches, computer_name, seed, awkward_names, clock, ch
     nics_ext = [_external_port(host, ns, i) for i in range(max(1, switches - 1))]
     for i in range(1, switches):
         kind = "external" if i == 1 else ("private" if i % 2 == 0 else "internal")
-        sws.append(create_switch(host, ns, f"vSwitch-{i}" if i > 1 else "External", kind,
-                                 ext_port=nics_ext[0] if kind == "external" else None))
+        sws.append(
+            create_switch(
+                host,
+                ns,
+                f"vSwitch-{i}" if i > 1 else "External",
+                kind,
+                ext_port=nics_ext[0] if kind == "external" else None,
+            )
+        )
     rng = host.rng
     names = []
     for i in range(vms):
@@ -105,12 +153,24 @@ def _build(persona, vms, switches, computer_name, seed, awkward_names, clock, ch
             nics.append((sw, mac, vlan, f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{(i & 255) or 1}", ipv6))
         os_name, os_ver = GUEST_OS[i % len(GUEST_OS)]
         guest = {"fqdn": f"{_safe(name).lower()}.corp.example", "os": os_name, "os_version": os_ver}
-        cs = create_vm(host, name, gen, cpus, mem, dynamic, disks, iso, nics, "off",
-                       notes="" if i % 4 else f"Managed by team {i % 7}", guest=guest)
+        cs = create_vm(
+            host,
+            name,
+            gen,
+            cpus,
+            mem,
+            dynamic,
+            disks,
+            iso,
+            nics,
+            "off",
+            notes="" if i % 4 else f"Managed by team {i % 7}",
+            guest=guest,
+        )
         if checkpoints and not p.is_v1 and rng.random() < 0.1:
             from .snapshots import create_snapshot
 
-            for _ in range(1 + rng.randrange(3)):
+            for _unused in range(1 + rng.randrange(3)):
                 create_snapshot(host, cs)
         if state != "off":
             from .vms import set_state
@@ -124,33 +184,74 @@ def _safe(name):
 
 
 def _mac(host):
-    return "00155D" + "".join(f"{host.rng.randrange(256):02X}" for _ in range(3))
+    return "00155D" + "".join(f"{host.rng.randrange(256):02X}" for _unused in range(3))
 
 
 def _host_objects(host, ns):
     name = host.computer_name
-    cs = host.add(ns, "Msvm_ComputerSystem", {
-        "Name": name, "ElementName": name, "Caption": "Hosting Computer System",
-        "Description": "Microsoft Hosting Computer System", "EnabledState": 2, "RequestedState": 12,
-        "EnabledDefault": 2, "NumberOfNumaNodes": 1, "StatusDescriptions": ["OK"], "ResetCapability": 1,
-        # the host instance carries no VM-only values (capture CS-A step 2, r4sd
-        # recorded_computersystem_pull_host.xml: these are nil)
-        **dict.fromkeys(("InstallDate", "PrimaryOwnerName", "LastSuccessfulBackupTime", "TimeOfLastStateChange", "TimeOfLastConfigurationChange",
-                         "OnTimeInMilliseconds", "FailedOverReplicationType", "LastReplicationType",
-                         "LastReplicationTime", "LastApplicationConsistentReplicationTime", "ReplicationHealth",
-                         "ReplicationMode", "ReplicationState", "EnhancedSessionModeState")),
-    })
+    cs = host.add(
+        ns,
+        "Msvm_ComputerSystem",
+        {
+            "Name": name,
+            "ElementName": name,
+            "Caption": "Hosting Computer System",
+            "Description": "Microsoft Hosting Computer System",
+            "EnabledState": 2,
+            "RequestedState": 12,
+            "EnabledDefault": 2,
+            "NumberOfNumaNodes": 1,
+            "StatusDescriptions": ["OK"],
+            "ResetCapability": 1,
+            # the host instance carries no VM-only values (capture CS-A step 2, r4sd
+            # recorded_computersystem_pull_host.xml: these are nil)
+            **dict.fromkeys(
+                (
+                    "InstallDate",
+                    "PrimaryOwnerName",
+                    "LastSuccessfulBackupTime",
+                    "TimeOfLastStateChange",
+                    "TimeOfLastConfigurationChange",
+                    "OnTimeInMilliseconds",
+                    "FailedOverReplicationType",
+                    "LastReplicationType",
+                    "LastReplicationTime",
+                    "LastApplicationConsistentReplicationTime",
+                    "ReplicationHealth",
+                    "ReplicationMode",
+                    "ReplicationState",
+                    "EnhancedSessionModeState",
+                )
+            ),
+        },
+    )
     if ns.endswith("v2"):
-        services = ("Msvm_VirtualSystemManagementService", "Msvm_VirtualSystemSnapshotService",
-                    "Msvm_VirtualEthernetSwitchManagementService", "Msvm_ImageManagementService")
+        services = (
+            "Msvm_VirtualSystemManagementService",
+            "Msvm_VirtualSystemSnapshotService",
+            "Msvm_VirtualEthernetSwitchManagementService",
+            "Msvm_ImageManagementService",
+        )
     else:
-        services = ("Msvm_VirtualSystemManagementService", "Msvm_VirtualSwitchManagementService",
-                    "Msvm_ImageManagementService")
+        services = (
+            "Msvm_VirtualSystemManagementService",
+            "Msvm_VirtualSwitchManagementService",
+            "Msvm_ImageManagementService",
+        )
     for svc in services:
         from .defaults import defaults_for
 
-        inst = host.add(ns, svc, {"CreationClassName": svc, "Name": defaults_for(ns, svc)["Name"], "SystemName": name,
-                                  "InstallDate": host.epoch, "TimeOfLastStateChange": host.epoch})
+        inst = host.add(
+            ns,
+            svc,
+            {
+                "CreationClassName": svc,
+                "Name": defaults_for(ns, svc)["Name"],
+                "SystemName": name,
+                "InstallDate": host.epoch,
+                "TimeOfLastStateChange": host.epoch,
+            },
+        )
         host.link("Msvm_HostedService", "Antecedent", cs, "Dependent", inst)
         if svc == "Msvm_VirtualSystemManagementService" and ns.endswith("v2"):
             sd = host.add(ns, "Msvm_VirtualSystemManagementServiceSettingData", {"InstanceID": f"Microsoft:{name}"})
@@ -161,13 +262,21 @@ def _host_objects(host, ns):
 def _external_port(host, ns, i):
     guid = host.new_guid()
     cs = host.find(ns, "Msvm_ComputerSystem", "Msvm_ComputerSystem", host.computer_name)
-    port = host.add(ns, "Msvm_ExternalEthernetPort", {
-        "DeviceID": "Microsoft:{" + guid + "}", "SystemName": host.computer_name,
-        "Name": f"Intel(R) Ethernet Controller X710 for 10GbE SFP+{'' if i == 0 else f' #{i + 1}'}",
-        "ElementName": f"Intel(R) Ethernet Controller X710 for 10GbE SFP+{'' if i == 0 else f' #{i + 1}'}",
-        "PermanentAddress": "3CFDFE" + "".join(f"{host.rng.randrange(256):02X}" for _ in range(3)),
-        "IsBound": False, "Speed": 10_000_000_000, "MaxSpeed": 10_000_000_000, "RequestedSpeed": 10_000_000_000,
-    })
+    port = host.add(
+        ns,
+        "Msvm_ExternalEthernetPort",
+        {
+            "DeviceID": "Microsoft:{" + guid + "}",
+            "SystemName": host.computer_name,
+            "Name": f"Intel(R) Ethernet Controller X710 for 10GbE SFP+{'' if i == 0 else f' #{i + 1}'}",
+            "ElementName": f"Intel(R) Ethernet Controller X710 for 10GbE SFP+{'' if i == 0 else f' #{i + 1}'}",
+            "PermanentAddress": "3CFDFE" + "".join(f"{host.rng.randrange(256):02X}" for _unused in range(3)),
+            "IsBound": False,
+            "Speed": 10_000_000_000,
+            "MaxSpeed": 10_000_000_000,
+            "RequestedSpeed": 10_000_000_000,
+        },
+    )
     host.link("Msvm_SystemDevice", "GroupComponent", cs, "PartComponent", port)
     return port
 
@@ -175,39 +284,91 @@ def _external_port(host, ns, i):
 def _cimv2(host):
     p, info, ns = host.persona, host.info, NS_CIMV2
     name = host.computer_name
-    wcs = host.add(ns, "Win32_ComputerSystem", {
-        "Name": name, "Caption": name, "DNSHostName": name.lower(), "TotalPhysicalMemory": info["memory_mb"] << 20,
-        "NumberOfProcessors": info["sockets"], "NumberOfLogicalProcessors": info["logical"], "UserName": None,
-    })
-    host.add(ns, "Win32_ComputerSystemProduct", {
-        "IdentifyingNumber": "SIM" + f"{host.rng.randrange(10**9):09d}", "Name": "Simulated Server",
-        "Version": "1.0", "UUID": host.new_guid(), "SKUNumber": "SIM-1",
-    })
+    wcs = host.add(
+        ns,
+        "Win32_ComputerSystem",
+        {
+            "Name": name,
+            "Caption": name,
+            "DNSHostName": name.lower(),
+            "TotalPhysicalMemory": info["memory_mb"] << 20,
+            "NumberOfProcessors": info["sockets"],
+            "NumberOfLogicalProcessors": info["logical"],
+            "UserName": None,
+        },
+    )
+    host.add(
+        ns,
+        "Win32_ComputerSystemProduct",
+        {
+            "IdentifyingNumber": "SIM" + f"{host.rng.randrange(10**9):09d}",
+            "Name": "Simulated Server",
+            "Version": "1.0",
+            "UUID": host.new_guid(),
+            "SKUNumber": "SIM-1",
+        },
+    )
     major, minor = (int(x) for x in p.service_pack.split("."))
-    host.add(ns, "Win32_OperatingSystem", {
-        "Name": f"{p.os_caption}|C:\\Windows|\\Device\\Harddisk0\\Partition2", "Caption": p.os_caption,
-        "Version": p.os_version, "BuildNumber": p.build_number, "CSName": name,
-        "TotalVisibleMemorySize": info["memory_mb"] * 1024, "FreePhysicalMemory": info["memory_mb"] * 1024 * 3 // 5,
-        "TotalVirtualMemorySize": info["memory_mb"] * 1024 + 4194304, "FreeVirtualMemory": info["memory_mb"] * 700,
-        "LastBootUpTime": host.epoch, "NumberOfProcessors": info["sockets"],
-        "ServicePackMajorVersion": major, "ServicePackMinorVersion": minor,
-        "CSDVersion": "Service Pack 1" if major else None, "SerialNumber": "00454-60000-00001-AA123",
-    })
+    host.add(
+        ns,
+        "Win32_OperatingSystem",
+        {
+            "Name": f"{p.os_caption}|C:\\Windows|\\Device\\Harddisk0\\Partition2",
+            "Caption": p.os_caption,
+            "Version": p.os_version,
+            "BuildNumber": p.build_number,
+            "CSName": name,
+            "TotalVisibleMemorySize": info["memory_mb"] * 1024,
+            "FreePhysicalMemory": info["memory_mb"] * 1024 * 3 // 5,
+            "TotalVirtualMemorySize": info["memory_mb"] * 1024 + 4194304,
+            "FreeVirtualMemory": info["memory_mb"] * 700,
+            "LastBootUpTime": host.epoch,
+            "NumberOfProcessors": info["sockets"],
+            "ServicePackMajorVersion": major,
+            "ServicePackMinorVersion": minor,
+            "CSDVersion": "Service Pack 1" if major else None,
+            "SerialNumber": "00454-60000-00001-AA123",
+        },
+    )
     for s in range(info["sockets"]):
-        cpu = host.add(ns, "Win32_Processor", {
-            "DeviceID": f"CPU{s}", "Name": info["cpu"], "Caption": "Intel64 Family 6 Model 106 Stepping 6",
-            "MaxClockSpeed": info["mhz"], "CurrentClockSpeed": info["mhz"], "NumberOfCores": info["cores"],
-            "NumberOfEnabledCore": info["cores"], "ThreadCount": info["logical"] // info["sockets"],
-            "NumberOfLogicalProcessors": info["logical"] // info["sockets"], "SocketDesignation": f"CPU{s}",
-            "SystemName": name, "L2CacheSize": 40960, "L3CacheSize": 49152, "ProcessorId": "BFEBFBFF000606A6",
-        })
+        cpu = host.add(
+            ns,
+            "Win32_Processor",
+            {
+                "DeviceID": f"CPU{s}",
+                "Name": info["cpu"],
+                "Caption": "Intel64 Family 6 Model 106 Stepping 6",
+                "MaxClockSpeed": info["mhz"],
+                "CurrentClockSpeed": info["mhz"],
+                "NumberOfCores": info["cores"],
+                "NumberOfEnabledCore": info["cores"],
+                "ThreadCount": info["logical"] // info["sockets"],
+                "NumberOfLogicalProcessors": info["logical"] // info["sockets"],
+                "SocketDesignation": f"CPU{s}",
+                "SystemName": name,
+                "L2CacheSize": 40960,
+                "L3CacheSize": 49152,
+                "ProcessorId": "BFEBFBFF000606A6",
+            },
+        )
         host.link("Win32_ComputerSystemProcessor", "GroupComponent", wcs, "PartComponent", cpu)
 
 
 # definition rows (reference 5.8 "How default templates are found", 5b.6): one Default / Minimum /
 # Maximum / Increment RASD per resource subtype, InstanceID `Microsoft:Definition\<POOL-GUID>\<Role>`
-TEMPLATE_KINDS = ("processor", "memory", "ide", "scsi", "disk_drive", "dvd_drive", "vhd", "iso", "nic", "connection",
-                  "physical_disk")
+TEMPLATE_KINDS = (
+    "processor",
+    "memory",
+    "ide",
+    "scsi",
+    "disk_drive",
+    "dvd_drive",
+    "vhd",
+    "iso",
+    "nic",
+    "connection",
+    "physical_disk",
+)
 ROLES = ("Default", "Minimum", "Maximum", "Increment")
 
 
@@ -233,35 +394,77 @@ def add_definitions(host, ns):
         pool = str(uuid.uuid5(uuid.NAMESPACE_URL, f"hyperv-sim-pool:{sub}")).upper()
         caps = None
         if host.schema.has_class(ns, "Msvm_ResourcePool"):
-            pool_inst = host.add(ns, "Msvm_ResourcePool", {
-                "InstanceID": f"Microsoft:{pool}", "PoolID": "", "Primordial": True, "ResourceType": kind.rt,
-                "ResourceSubType": sub, "ElementName": kind.caption, "Caption": "Resource Pool",
-                "AllocationUnits": kind.template.get("AllocationUnits"), "HealthState": 5, "OperationalStatus": [2],
-            })
-            caps = host.add(ns, "Msvm_AllocationCapabilities", {
-                "InstanceID": f"Microsoft:{pool}", "ResourceType": kind.rt, "ResourceSubType": sub,
-                "ElementName": kind.caption, "Caption": "Allocation Capabilities", "RequestTypesSupported": 3,
-                "SharingMode": 3, "SupportedAddStates": [2, 3], "SupportedRemoveStates": [2, 3],
-            })
-            host.link("Msvm_ElementCapabilities", "ManagedElement", pool_inst, "Capabilities", caps,
-                      {"Characteristics": [2]})
+            pool_inst = host.add(
+                ns,
+                "Msvm_ResourcePool",
+                {
+                    "InstanceID": f"Microsoft:{pool}",
+                    "PoolID": "",
+                    "Primordial": True,
+                    "ResourceType": kind.rt,
+                    "ResourceSubType": sub,
+                    "ElementName": kind.caption,
+                    "Caption": "Resource Pool",
+                    "AllocationUnits": kind.template.get("AllocationUnits"),
+                    "HealthState": 5,
+                    "OperationalStatus": [2],
+                },
+            )
+            caps = host.add(
+                ns,
+                "Msvm_AllocationCapabilities",
+                {
+                    "InstanceID": f"Microsoft:{pool}",
+                    "ResourceType": kind.rt,
+                    "ResourceSubType": sub,
+                    "ElementName": kind.caption,
+                    "Caption": "Allocation Capabilities",
+                    "RequestTypesSupported": 3,
+                    "SharingMode": 3,
+                    "SupportedAddStates": [2, 3],
+                    "SupportedRemoveStates": [2, 3],
+                },
+            )
+            host.link(
+                "Msvm_ElementCapabilities", "ManagedElement", pool_inst, "Capabilities", caps, {"Characteristics": [2]}
+            )
         for role, qty in _limits(host, name).items():
             what = sub.split(":")[-1]
-            vals = {"InstanceID": f"Microsoft:Definition\\{pool}\\{role}", "VirtualQuantity": qty,
-                    "ResourceSubType": sub, "_kind": name, "_definition": role, "ElementName": None,
-                    "Caption": f"{what} {role.lower()} settings",
-                    "Description": f"Describes the {role.lower()} settings for the {what} resources.",
-                    "ConsumerVisibility": 2, "Reservation": 0}
+            vals = {
+                "InstanceID": f"Microsoft:Definition\\{pool}\\{role}",
+                "VirtualQuantity": qty,
+                "ResourceSubType": sub,
+                "_kind": name,
+                "_definition": role,
+                "ElementName": None,
+                "Caption": f"{what} {role.lower()} settings",
+                "Description": f"Describes the {role.lower()} settings for the {what} resources.",
+                "ConsumerVisibility": 2,
+                "Reservation": 0,
+            }
             if name == "processor":
-                vals.update(Limit=100000, Reservation=0 if role != "Maximum" else 100000,
-                            SocketCount=1 if role != "Maximum" else host.info["sockets"],
-                            ProcessorsPerSocket=qty if role != "Maximum" else qty // max(1, host.info["sockets"]))
+                vals.update(
+                    Limit=100000,
+                    Reservation=0 if role != "Maximum" else 100000,
+                    SocketCount=1 if role != "Maximum" else host.info["sockets"],
+                    ProcessorsPerSocket=qty if role != "Maximum" else qty // max(1, host.info["sockets"]),
+                )
             if name == "memory":
                 vals.update(Reservation=qty, Limit=qty)
             cd = host.schema.get_class(ns, kind.cls)
-            row = host.add(ns, kind.cls, {k: v for k, v in vals.items() if k.startswith("_") or cd.prop(k)},
-                           D.template(ns, kind.name))
+            row = host.add(
+                ns,
+                kind.cls,
+                {k: v for k, v in vals.items() if k.startswith("_") or cd.prop(k)},
+                D.template(ns, kind.name),
+            )
             if caps is not None:  # ValueRole 0 default / 3 supported; ValueRange 0 point, 1 min, 2 max, 3 increment
                 rng = ROLES.index(role)
-                host.link("Msvm_SettingsDefineCapabilities", "GroupComponent", caps, "PartComponent", row,
-                          {"ValueRole": 0 if role == "Default" else 3, "ValueRange": rng, "PropertyPolicy": 0})
+                host.link(
+                    "Msvm_SettingsDefineCapabilities",
+                    "GroupComponent",
+                    caps,
+                    "PartComponent",
+                    row,
+                    {"ValueRole": 0 if role == "Default" else 3, "ValueRange": rng, "PropertyPolicy": 0},
+                )

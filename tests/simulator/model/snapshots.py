@@ -33,8 +33,10 @@ def _copy_settings(host, src_vssd, dst_vssd, src_owner, dst_owner):
             if isinstance(v, str):
                 v = v.replace(f"Microsoft:{src_owner}", f"Microsoft:{dst_owner}")
             elif isinstance(v, list):
-                v = [x.replace(f"Microsoft:{src_owner}", f"Microsoft:{dst_owner}") if isinstance(x, str) else x
-                     for x in v]
+                v = [
+                    x.replace(f"Microsoft:{src_owner}", f"Microsoft:{dst_owner}") if isinstance(x, str) else x
+                    for x in v
+                ]
             vals[k] = v
         new = host.add(ns, s.class_def.name, vals, s.defaults)
         host.link("Msvm_VirtualSystemSettingDataComponent", "GroupComponent", dst_vssd, "PartComponent", new)
@@ -48,12 +50,16 @@ def create_snapshot(host, cs, name=None):
     now = host.wall()
     parent = current_snapshot(host, cs)
     vals = {k: v for k, v in vssd.values.items() if not k.startswith("_") or k == "_gen"}
-    vals.update({
-        "InstanceID": f"Microsoft:{snap_guid}",
-        "ElementName": name or f"{cs.values['ElementName']} - ({now:%m/%d/%Y} - {now:%I:%M:%S %p})",
-        "Description": "Snapshot settings for the virtual machine", "CreationTime": now,
-        "Parent": parent.path() if parent is not None else None, "_vm_state": cs.values["_state"],
-    })
+    vals.update(
+        {
+            "InstanceID": f"Microsoft:{snap_guid}",
+            "ElementName": name or f"{cs.values['ElementName']} - ({now:%m/%d/%Y} - {now:%I:%M:%S %p})",
+            "Description": "Snapshot settings for the virtual machine",
+            "CreationTime": now,
+            "Parent": parent.path() if parent is not None else None,
+            "_vm_state": cs.values["_state"],
+        }
+    )
     if generation(ns) == "v2":
         vals["VirtualSystemType"] = SNAPSHOT
     else:
@@ -82,16 +88,29 @@ def apply_snapshot(host, cs, snap):
     for s in vm_settings(host, vssd):
         kind = s.values.get("_kind")
         if kind == "nic" and generation(ns) == "v2":
-            gnac = host.add(ns, "Msvm_GuestNetworkAdapterConfiguration", {
-                "InstanceID": f"Microsoft:GuestNetwork\\{guid}\\{s.values['_rest']}", "_vm": guid,
-                "_nic": s.values["InstanceID"]})
+            gnac = host.add(
+                ns,
+                "Msvm_GuestNetworkAdapterConfiguration",
+                {
+                    "InstanceID": f"Microsoft:GuestNetwork\\{guid}\\{s.values['_rest']}",
+                    "_vm": guid,
+                    "_nic": s.values["InstanceID"],
+                },
+            )
             host.link("Msvm_SettingDataComponent", "GroupComponent", s, "PartComponent", gnac)
         if kind == "connection" and s.values.get("HostResource"):
             sw = host.resolve(s.values["HostResource"][0])
             if sw is not None:
                 connect_port(host, ns, sw, s)
-    for k in ("Notes", "BootOrder", "BootSourceOrder", "SecureBootEnabled", "AutomaticStartupAction",
-              "AutomaticShutdownAction", "AutomaticRecoveryAction"):
+    for k in (
+        "Notes",
+        "BootOrder",
+        "BootSourceOrder",
+        "SecureBootEnabled",
+        "AutomaticStartupAction",
+        "AutomaticShutdownAction",
+        "AutomaticRecoveryAction",
+    ):
         if k in snap.values:
             vssd.values[k] = snap.values[k]
     old = current_snapshot(host, cs)
@@ -158,8 +177,14 @@ def _apply(host, ns, svc, params):
         return 32773, {}
     if cs.values["_state"] not in ("off", "saved"):
         return 32775, {}
-    job = start_job(host, ns, 71, "Applying Checkpoint", affected=[(cs, [0])],
-                    on_done=("snapshot_apply", {"vm": cs.values["Name"], "snap": snap.values["InstanceID"], "ns": ns}))
+    job = start_job(
+        host,
+        ns,
+        71,
+        "Applying Checkpoint",
+        affected=[(cs, [0])],
+        on_done=("snapshot_apply", {"vm": cs.values["Name"], "snap": snap.values["InstanceID"], "ns": ns}),
+    )
     return 4096, {"Job": job.ref()}
 
 
@@ -178,8 +203,9 @@ def _destroy(host, ns, svc, params):
     if snap is None or cs is None:
         return 32773, {}
     destroy_snapshot(host, cs, snap, tree=tree)
-    job = start_job(host, ns, 72, "Deleting Checkpoint" if not tree else "Deleting Checkpoint Subtree",
-                    affected=[(cs, [0])])
+    job = start_job(
+        host, ns, 72, "Deleting Checkpoint" if not tree else "Deleting Checkpoint Subtree", affected=[(cs, [0])]
+    )
     return 4096, {"Job": job.ref()}
 
 
@@ -224,4 +250,4 @@ def _v1_remove_tree(host, ns, svc, params):
     return _v1_remove(host, ns, svc, params, tree=True)
 
 
-_ = add_nic
+_unused = add_nic

@@ -5,10 +5,28 @@ from __future__ import annotations
 
 # canonical state -> EnabledState
 CODES = {
-    "v2": {"off": 3, "running": 2, "saved": 6, "paused": 9, "starting": 10, "stopping": 4, "saving": 32773,
-           "pausing": 32776, "resuming": 32777},
-    "v1": {"off": 3, "running": 2, "saved": 32769, "paused": 32768, "starting": 32770, "stopping": 32774,
-           "saving": 32773, "pausing": 32776, "resuming": 32777},
+    "v2": {
+        "off": 3,
+        "running": 2,
+        "saved": 6,
+        "paused": 9,
+        "starting": 10,
+        "stopping": 4,
+        "saving": 32773,
+        "pausing": 32776,
+        "resuming": 32777,
+    },
+    "v1": {
+        "off": 3,
+        "running": 2,
+        "saved": 32769,
+        "paused": 32768,
+        "starting": 32770,
+        "stopping": 32774,
+        "saving": 32773,
+        "pausing": 32776,
+        "resuming": 32777,
+    },
 }
 STABLE = ("off", "running", "saved", "paused")
 ACTIVE = ("running", "paused", "starting", "stopping", "saving", "pausing", "resuming")  # worker process exists

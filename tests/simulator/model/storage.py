@@ -40,14 +40,29 @@ def create_disk(host, ns, path, fmt, vhd_type, size, parent=None, block=0, secto
     if path.lower() in host.files:
         return _fail(host, ns, 32768, f"Failed to create the virtual hard disk '{path}': the file exists. (0x80070050)")
     folder = path.rsplit("\\", 1)[0].lower()
-    if not any(f.startswith(folder + "\\") for f in host.files) and not folder.startswith(("c:\\hyper-v",
-                                                                                           "c:\\programdata",
-                                                                                           "c:\\vms",
-                                                                                           "d:\\")):
+    if not any(f.startswith(folder + "\\") for f in host.files) and not folder.startswith(
+        ("c:\\hyper-v", "c:\\programdata", "c:\\vms", "d:\\")
+    ):
         return _fail(host, ns, 32768, f"The system cannot find the path specified: '{folder}'. (0x80070003)")
-    job = start_job(host, ns, 90, "Creating Virtual Hard Disk", storage=True,
-                    on_done=("disk_created", {"path": path, "kind": ext[1:], "size": size, "type": vhd_type,
-                                              "parent": parent, "block": block, "sector": sector}))
+    job = start_job(
+        host,
+        ns,
+        90,
+        "Creating Virtual Hard Disk",
+        storage=True,
+        on_done=(
+            "disk_created",
+            {
+                "path": path,
+                "kind": ext[1:],
+                "size": size,
+                "type": vhd_type,
+                "parent": parent,
+                "block": block,
+                "sector": sector,
+            },
+        ),
+    )
     return 4096, {"Job": job.ref()}
 
 
@@ -67,20 +82,38 @@ def _create_vhd(host, ns, svc, params):
         vals = embedded_values(host.schema.get_class(ns, "Msvm_VirtualHardDiskSettingData"), emb)
     except BadValue:
         return 32773, {}
-    return create_disk(host, ns, vals.get("Path"), vals.get("Format"), vals.get("Type") or 3,
-                       vals.get("MaxInternalSize"), vals.get("ParentPath"), vals.get("BlockSize") or 0,
-                       vals.get("LogicalSectorSize") or 512)
+    return create_disk(
+        host,
+        ns,
+        vals.get("Path"),
+        vals.get("Format"),
+        vals.get("Type") or 3,
+        vals.get("MaxInternalSize"),
+        vals.get("ParentPath"),
+        vals.get("BlockSize") or 0,
+        vals.get("LogicalSectorSize") or 512,
+    )
 
 
 def vhd_setting_data(host, ns, f):
     from .instance import Instance
 
     cd = host.schema.get_class(ns, "Msvm_VirtualHardDiskSettingData")
-    vals = {"InstanceID": "Microsoft:" + f["disk_id"], "Caption": "Virtual Hard Disk Setting Data",
-            "Path": f["path"], "Type": f["type"], "Format": f["format"], "MaxInternalSize": f["size"],
-            "ParentPath": f.get("parent") or "", "BlockSize": 33554432 if f["format"] == 3 else 2097152,
-            "LogicalSectorSize": 512, "PhysicalSectorSize": 4096 if f["format"] == 3 else 512,
-            "VirtualDiskId": f["disk_id"], "DataAlignment": 1048576, "ElementName": "Virtual Hard Disk Setting Data"}
+    vals = {
+        "InstanceID": "Microsoft:" + f["disk_id"],
+        "Caption": "Virtual Hard Disk Setting Data",
+        "Path": f["path"],
+        "Type": f["type"],
+        "Format": f["format"],
+        "MaxInternalSize": f["size"],
+        "ParentPath": f.get("parent") or "",
+        "BlockSize": 33554432 if f["format"] == 3 else 2097152,
+        "LogicalSectorSize": 512,
+        "PhysicalSectorSize": 4096 if f["format"] == 3 else 512,
+        "VirtualDiskId": f["disk_id"],
+        "DataAlignment": 1048576,
+        "ElementName": "Virtual Hard Disk Setting Data",
+    }
     return Instance(host, ns, cd, vals)
 
 
@@ -134,6 +167,17 @@ def _v1_info(host, ns, svc, params):
     if f is None or f["kind"] not in ("vhd", "vhdx"):
         return 32779, {}
     cd = host.schema.get_class(ns, "Msvm_VirtualHardDiskInfo")
-    info = Instance(host, ns, cd, {"Type": f["type"], "FileSize": f["size"] // 4, "MaxInternalSize": f["size"],
-                                   "InUse": False, "InSavedState": False, "ParentPath": f.get("parent") or ""})
+    info = Instance(
+        host,
+        ns,
+        cd,
+        {
+            "Type": f["type"],
+            "FileSize": f["size"] // 4,
+            "MaxInternalSize": f["size"],
+            "InUse": False,
+            "InSavedState": False,
+            "ParentPath": f.get("parent") or "",
+        },
+    )
     return 0, {"Info": info}

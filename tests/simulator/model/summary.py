@@ -13,24 +13,48 @@ CODES_TABLE = {
     0: ("Name", lambda h, cs, s, ns: s.values.get("VirtualSystemIdentifier") or s.values.get("SystemName")),
     1: ("ElementName", lambda h, cs, s, ns: s.values.get("ElementName")),
     2: ("CreationTime", lambda h, cs, s, ns: s.values.get("CreationTime")),
-    3: ("Notes", lambda h, cs, s, ns: "\n".join(s.values.get("Notes") or []) if isinstance(s.values.get("Notes"), list)
-        else s.values.get("Notes")),
-    4: ("NumberOfProcessors", lambda h, cs, s, ns: next(
-        (x.values.get("VirtualQuantity") for x in vm_settings(h, s) if x.values.get("_kind") == "processor"), None)),
-    9: ("VirtualSwitchNames", lambda h, cs, s, ns: [x.values.get("LastKnownSwitchName") for x in vm_settings(h, s)
-                                                    if x.values.get("_kind") == "connection" and x.values.get("HostResource")]),
+    3: (
+        "Notes",
+        lambda h, cs, s, ns: (
+            "\n".join(s.values.get("Notes") or []) if isinstance(s.values.get("Notes"), list) else s.values.get("Notes")
+        ),
+    ),
+    4: (
+        "NumberOfProcessors",
+        lambda h, cs, s, ns: next(
+            (x.values.get("VirtualQuantity") for x in vm_settings(h, s) if x.values.get("_kind") == "processor"), None
+        ),
+    ),
+    9: (
+        "VirtualSwitchNames",
+        lambda h, cs, s, ns: [
+            x.values.get("LastKnownSwitchName")
+            for x in vm_settings(h, s)
+            if x.values.get("_kind") == "connection" and x.values.get("HostResource")
+        ],
+    ),
     10: ("Version", lambda h, cs, s, ns: s.values.get("Version")),
     11: ("Shielded", lambda h, cs, s, ns: False),
     100: ("EnabledState", lambda h, cs, s, ns: CODES[generation(ns)][cs.values["_state"]]),
     101: ("ProcessorLoad", lambda h, cs, s, ns: 3 if cs.values["_state"] == "running" else 0),
     102: ("ProcessorLoadHistory", lambda h, cs, s, ns: [3] * 100 if cs.values["_state"] == "running" else [0] * 100),
-    103: ("MemoryUsage", lambda h, cs, s, ns: next(
-        (x.values.get("VirtualQuantity") for x in vm_settings(h, s) if x.values.get("_kind") == "memory"), 0)
-        if cs.values["_state"] in ("running", "paused") else 0),
-    104: ("Heartbeat", lambda h, cs, s, ns: 2 if guest_ready(cs) else (12 if cs.values["_state"] == "running" else None)),
+    103: (
+        "MemoryUsage",
+        lambda h, cs, s, ns: (
+            next((x.values.get("VirtualQuantity") for x in vm_settings(h, s) if x.values.get("_kind") == "memory"), 0)
+            if cs.values["_state"] in ("running", "paused")
+            else 0
+        ),
+    ),
+    104: (
+        "Heartbeat",
+        lambda h, cs, s, ns: 2 if guest_ready(cs) else (12 if cs.values["_state"] == "running" else None),
+    ),
     105: ("UpTime", lambda h, cs, s, ns: cs.properties.get("OnTimeInMilliseconds") or 0),
-    106: ("GuestOperatingSystem", lambda h, cs, s, ns: (cs.values.get("_guest") or {}).get("os") if guest_ready(cs)
-          else None),
+    106: (
+        "GuestOperatingSystem",
+        lambda h, cs, s, ns: (cs.values.get("_guest") or {}).get("os") if guest_ready(cs) else None,
+    ),
     107: ("Snapshots", lambda h, cs, s, ns: list(h.linked(cs, "Msvm_SnapshotOfVirtualSystem"))),
     108: ("AsynchronousTasks", lambda h, cs, s, ns: []),
     109: ("HealthState", lambda h, cs, s, ns: 5),
@@ -85,6 +109,9 @@ def _get_summary(host, ns, svc, params):
     if refs:
         targets = [host.resolve(r) for r in refs]
     else:
-        targets = [s for s in host.all_of(ns, "Msvm_VirtualSystemSettingData")
-                   if s.values.get("VirtualSystemType", REALIZED) == REALIZED and s.values.get("SettingType", 3) == 3]
+        targets = [
+            s
+            for s in host.all_of(ns, "Msvm_VirtualSystemSettingData")
+            if s.values.get("VirtualSystemType", REALIZED) == REALIZED and s.values.get("SettingType", 3) == 3
+        ]
     return 0, {"SummaryInformation": [summary(host, ns, t, codes) for t in targets]}

@@ -22,12 +22,22 @@ def create_switch(host, ns, name, kind="private", ext_port=None, guid=None, note
     if ns.endswith("virtualization"):
         sw = host.add(ns, "Msvm_VirtualSwitch", {"Name": guid, "ElementName": name, "_kind": kind})
         return sw
-    sw = host.add(ns, "Msvm_VirtualEthernetSwitch", {"Name": guid, "ElementName": name,
-                                                      "OtherIdentifyingInfo": ["{" + guid + "}"], "_kind": kind})
-    vessd = host.add(ns, "Msvm_VirtualEthernetSwitchSettingData", {
-        "InstanceID": f"Microsoft:{guid}", "ElementName": name, "VirtualSystemIdentifier": guid,
-        "Notes": [notes] if notes else [""], "ExtensionOrder": [],
-    })
+    sw = host.add(
+        ns,
+        "Msvm_VirtualEthernetSwitch",
+        {"Name": guid, "ElementName": name, "OtherIdentifyingInfo": ["{" + guid + "}"], "_kind": kind},
+    )
+    vessd = host.add(
+        ns,
+        "Msvm_VirtualEthernetSwitchSettingData",
+        {
+            "InstanceID": f"Microsoft:{guid}",
+            "ElementName": name,
+            "VirtualSystemIdentifier": guid,
+            "Notes": [notes] if notes else [""],
+            "ExtensionOrder": [],
+        },
+    )
     host.link("Msvm_SettingsDefineState", "ManagedElement", sw, "SettingData", vessd)
     if kind == "external" and ext_port is not None:
         add_switch_port(host, ns, sw, vessd, f"{name}_External", ext_port)
@@ -43,8 +53,12 @@ def vessd_of(host, sw):
 def add_switch_port(host, ns, sw, vessd, element_name, target, extra=None):
     """Switch-owned EPASD `Microsoft:<SWITCH>\\<PORT>` whose HostResource[0] is `target`."""
     port_guid = host.new_guid()
-    vals = {"InstanceID": f"Microsoft:{sw.values['Name']}\\{port_guid}", "ElementName": element_name,
-            "HostResource": [target.path()], "_kind": "switch_port"}
+    vals = {
+        "InstanceID": f"Microsoft:{sw.values['Name']}\\{port_guid}",
+        "ElementName": element_name,
+        "HostResource": [target.path()],
+        "_kind": "switch_port",
+    }
     if extra:
         vals.update({k: v for k, v in extra.items() if k not in ("InstanceID", "HostResource")})
     epasd = host.add(ns, "Msvm_EthernetPortAllocationSettingData", vals, D.template(ns, "switch_port"))
@@ -53,16 +67,23 @@ def add_switch_port(host, ns, sw, vessd, element_name, target, extra=None):
     if target.class_def.name == "Msvm_ExternalEthernetPort":
         target.values["IsBound"] = True
     elif target.class_def.name == "Msvm_ComputerSystem":
-        nic = host.add(ns, "Msvm_InternalEthernetPort", {
-            "DeviceID": f"Microsoft:{port_guid}", "SystemName": host.computer_name,
-            "ElementName": sw.values["ElementName"], "PermanentAddress": _mac(host), "_epasd": vals["InstanceID"],
-        })
+        nic = host.add(
+            ns,
+            "Msvm_InternalEthernetPort",
+            {
+                "DeviceID": f"Microsoft:{port_guid}",
+                "SystemName": host.computer_name,
+                "ElementName": sw.values["ElementName"],
+                "PermanentAddress": _mac(host),
+                "_epasd": vals["InstanceID"],
+            },
+        )
         host.link("Msvm_SystemDevice", "GroupComponent", target, "PartComponent", nic)
     return epasd
 
 
 def _mac(host):
-    return "00155D" + "".join(f"{host.rng.randrange(256):02X}" for _ in range(3))
+    return "00155D" + "".join(f"{host.rng.randrange(256):02X}" for _unused in range(3))
 
 
 def remove_switch_port(host, epasd):
@@ -115,9 +136,16 @@ def _define_switch(host, ns, svc, params):
         if target is None:
             return 32773, {}
         if target.class_def.name == "Msvm_ExternalEthernetPort" and target.values.get("IsBound"):
-            job = start_job(host, ns, 1, "Creating Virtual Switch",
-                            error=(32768, f"The network adapter '{target.values.get('ElementName')}' is already bound "
-                                          "to a virtual switch."))
+            job = start_job(
+                host,
+                ns,
+                1,
+                "Creating Virtual Switch",
+                error=(
+                    32768,
+                    f"The network adapter '{target.values.get('ElementName')}' is already bound to a virtual switch.",
+                ),
+            )
             return 4096, {"Job": job.ref()}
         ports.append((pv, target))
     notes = vals.get("Notes")
@@ -151,7 +179,9 @@ def _modify_switch(host, ns, svc, params):
     vessd = host.find(ns, "Msvm_VirtualEthernetSwitchSettingData", vals.get("InstanceID") or "")
     if vessd is None:
         return 32773, {}
-    sw = host.find(ns, "Msvm_VirtualEthernetSwitch", "Msvm_VirtualEthernetSwitch", vessd.values["VirtualSystemIdentifier"])
+    sw = host.find(
+        ns, "Msvm_VirtualEthernetSwitch", "Msvm_VirtualEthernetSwitch", vessd.values["VirtualSystemIdentifier"]
+    )
     if "ElementName" in vals:
         if not vals["ElementName"] or len(vals["ElementName"]) > 100:
             job = start_job(host, ns, 2, "Modifying Virtual Switch", error=(32773, "The switch name is not valid."))
@@ -170,7 +200,9 @@ def _switch_add_ports(host, ns, svc, params):
     vessd = host.resolve(params.get("AffectedConfiguration"))
     if vessd is None or vessd.class_def.name != "Msvm_VirtualEthernetSwitchSettingData":
         return 32773, {}
-    sw = host.find(ns, "Msvm_VirtualEthernetSwitch", "Msvm_VirtualEthernetSwitch", vessd.values["VirtualSystemIdentifier"])
+    sw = host.find(
+        ns, "Msvm_VirtualEthernetSwitch", "Msvm_VirtualEthernetSwitch", vessd.values["VirtualSystemIdentifier"]
+    )
     made = []
     for p in params.get("ResourceSettings") or []:
         pv = _emb(host, ns, p, "Msvm_EthernetPortAllocationSettingData")
@@ -178,8 +210,10 @@ def _switch_add_ports(host, ns, svc, params):
         if target is None or (target.class_def.name == "Msvm_ExternalEthernetPort" and target.values.get("IsBound")):
             return 32773, {}
         made.append(add_switch_port(host, ns, sw, vessd, pv.get("ElementName") or sw.values["ElementName"], target, pv))
-    kinds = {(ep.values.get("HostResource") or [""])[0].split(":")[-1].split(".")[0]
-             for ep in host.linked(vessd, "Msvm_VirtualEthernetSwitchSettingDataComponent")}
+    kinds = {
+        (ep.values.get("HostResource") or [""])[0].split(":")[-1].split(".")[0]
+        for ep in host.linked(vessd, "Msvm_VirtualEthernetSwitchSettingDataComponent")
+    }
     sw.values["_kind"] = "external" if "Msvm_ExternalEthernetPort" in kinds else "internal"
     return 0, {"ResultingResourceSettings": [m.ref() for m in made]}
 
@@ -224,8 +258,11 @@ def _v1_create_port(host, ns, svc, params):
     if sw is None:
         return 32773, {}
     guid = params.get("Name") or host.new_guid()
-    port = host.add(ns, "Msvm_SwitchPort", {"Name": guid, "SystemName": sw.values["Name"],
-                                            "ElementName": params.get("FriendlyName") or guid})
+    port = host.add(
+        ns,
+        "Msvm_SwitchPort",
+        {"Name": guid, "SystemName": sw.values["Name"], "ElementName": params.get("FriendlyName") or guid},
+    )
     host.link("Msvm_SystemDevice", "GroupComponent", sw, "PartComponent", port)
     return 0, {"CreatedSwitchPort": port.ref()}
 

@@ -30,8 +30,10 @@ def _vcpus(v, ctx):
     if v is None or v < 1:
         return "A virtual machine needs at least one virtual processor."
     if v > ctx["host_logical"]:
-        return (f"The virtual machine cannot have {v} virtual processors: the host has "
-                f"{ctx['host_logical']} logical processors.")
+        return (
+            f"The virtual machine cannot have {v} virtual processors: the host has "
+            f"{ctx['host_logical']} logical processors."
+        )
     return None
 
 
@@ -93,8 +95,10 @@ VSSD_V2 = {
     "IncrementalBackupEnabled": lambda v, ctx: None,
 }
 # settable only at DefineSystem
-VSSD_DEFINE_ONLY = {"VirtualSystemSubType": _in("Microsoft:Hyper-V:SubType:1", "Microsoft:Hyper-V:SubType:2"),
-                    "Version": lambda v, ctx: None}
+VSSD_DEFINE_ONLY = {
+    "VirtualSystemSubType": _in("Microsoft:Hyper-V:SubType:1", "Microsoft:Hyper-V:SubType:2"),
+    "Version": lambda v, ctx: None,
+}
 
 VSGSD_V1 = {
     "ElementName": _name,
@@ -113,33 +117,59 @@ VSGSD_V1 = {
 # device kind -> property -> check; a property absent here is read-only
 RESOURCE = {
     "processor": {
-        "VirtualQuantity": _vcpus, "Reservation": _range(0, 100000), "Limit": _range(0, 100000),
-        "Weight": _range(0, 10000), "LimitCPUID": None, "LimitProcessorFeatures": None,
-        "ExposeVirtualizationExtensions": None, "EnableHostResourceProtection": None, "HwThreadsPerCore": None,
-        "MaxProcessorsPerNumaNode": None, "MaxNumaNodesPerSocket": None, "HideHypervisorPresent": None,
+        "VirtualQuantity": _vcpus,
+        "Reservation": _range(0, 100000),
+        "Limit": _range(0, 100000),
+        "Weight": _range(0, 10000),
+        "LimitCPUID": None,
+        "LimitProcessorFeatures": None,
+        "ExposeVirtualizationExtensions": None,
+        "EnableHostResourceProtection": None,
+        "HwThreadsPerCore": None,
+        "MaxProcessorsPerNumaNode": None,
+        "MaxNumaNodesPerSocket": None,
+        "HideHypervisorPresent": None,
         "ElementName": None,
     },
     "memory": {
-        "VirtualQuantity": _mem_mb, "Reservation": _mem_mb, "Limit": _mem_mb, "DynamicMemoryEnabled": None,
-        "TargetMemoryBuffer": _range(5, 2000), "Weight": _range(0, 10000), "MaxMemoryBlocksPerNumaNode": None,
+        "VirtualQuantity": _mem_mb,
+        "Reservation": _mem_mb,
+        "Limit": _mem_mb,
+        "DynamicMemoryEnabled": None,
+        "TargetMemoryBuffer": _range(5, 2000),
+        "Weight": _range(0, 10000),
+        "MaxMemoryBlocksPerNumaNode": None,
         "ElementName": None,
     },
-    "nic": {"Address": _mac, "StaticMacAddress": None, "ElementName": None, "VirtualSystemIdentifiers": None,
-            "ClusterMonitored": None, "DeviceNamingEnabled": None, "AllowPacketDirect": None,
-            "Connection": None},
-    "connection": {"HostResource": None, "EnabledState": _in(2, 3), "ElementName": None,
-                   "LastKnownSwitchName": None},
-    "vhd": {"HostResource": None, "IOPSLimit": None, "IOPSReservation": None, "CachingMode": None,
-            "Connection": None},
+    "nic": {
+        "Address": _mac,
+        "StaticMacAddress": None,
+        "ElementName": None,
+        "VirtualSystemIdentifiers": None,
+        "ClusterMonitored": None,
+        "DeviceNamingEnabled": None,
+        "AllowPacketDirect": None,
+        "Connection": None,
+    },
+    "connection": {"HostResource": None, "EnabledState": _in(2, 3), "ElementName": None, "LastKnownSwitchName": None},
+    "vhd": {"HostResource": None, "IOPSLimit": None, "IOPSReservation": None, "CachingMode": None, "Connection": None},
     "iso": {"HostResource": None, "Connection": None},
     "floppy": {"HostResource": None},
     "disk_drive": {"ElementName": None},
     "dvd_drive": {"ElementName": None},
     "scsi": {"ElementName": None},
     "com": {"Connection": None, "ElementName": None},
-    "vlan": {"OperationMode": _in(1, 2, 3), "AccessVlanId": _range(0, 4094), "NativeVlanId": _range(0, 4094),
-             "TrunkVlanIdArray": None, "PruneVlanIdArray": None, "PvlanMode": _in(0, 1, 2, 3),
-             "PrimaryVlanId": _range(0, 4094), "SecondaryVlanId": _range(0, 4094), "SecondaryVlanIdArray": None},
+    "vlan": {
+        "OperationMode": _in(1, 2, 3),
+        "AccessVlanId": _range(0, 4094),
+        "NativeVlanId": _range(0, 4094),
+        "TrunkVlanIdArray": None,
+        "PruneVlanIdArray": None,
+        "PvlanMode": _in(0, 1, 2, 3),
+        "PrimaryVlanId": _range(0, 4094),
+        "SecondaryVlanId": _range(0, 4094),
+        "SecondaryVlanIdArray": None,
+    },
 }
 
 # the property that selects the object; every other read-only property may be sent only unchanged (G11)

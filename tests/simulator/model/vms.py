@@ -50,47 +50,94 @@ def add_setting(host, namespace, vssd, kind, rest, values=None):
     return inst
 
 
-def create_vm(host, name, generation_no=1, cpus=1, memory_mb=1024, dynamic=False, disks=(), iso=None, nics=(),
-              state="off", notes="", guest=None, guid=None, scsi=None):
+def create_vm(
+    host,
+    name,
+    generation_no=1,
+    cpus=1,
+    memory_mb=1024,
+    dynamic=False,
+    disks=(),
+    iso=None,
+    nics=(),
+    state="off",
+    notes="",
+    guest=None,
+    guid=None,
+    scsi=None,
+):
     """Build a VM (Off) with its settings, then bring it to `state`.
     nics: [(switch Instance|None, mac, vlan, ipv4[, ipv6])]."""
     ns = host.persona.vm_namespace
     v1 = generation(ns) == "v1"
     guid = guid or host.new_guid()
     now = host.wall()
-    cs = host.add(ns, "Msvm_ComputerSystem", {
-        "Name": guid, "ElementName": name, "InstallDate": now, "TimeOfLastConfigurationChange": now,
-        "TimeOfLastStateChange": NEVER, "_state": "off", "_guest": guest or {}, "_typed": [],
-    })
+    cs = host.add(
+        ns,
+        "Msvm_ComputerSystem",
+        {
+            "Name": guid,
+            "ElementName": name,
+            "InstallDate": now,
+            "TimeOfLastConfigurationChange": now,
+            "TimeOfLastStateChange": NEVER,
+            "_state": "off",
+            "_guest": guest or {},
+            "_typed": [],
+        },
+    )
     vssd_vals = {
-        "InstanceID": f"Microsoft:{guid}", "ElementName": name, "CreationTime": now,
-        "Description": "Active settings for the virtual machine", "Parent": None,
-        "BIOSGUID": "{" + host.new_guid() + "}", "BIOSSerialNumber": _serial(host),
-        "BaseBoardSerialNumber": _serial(host), "ChassisSerialNumber": _serial(host),
-        "ChassisAssetTag": _serial(host)[:14], "_gen": generation_no,
+        "InstanceID": f"Microsoft:{guid}",
+        "ElementName": name,
+        "CreationTime": now,
+        "Description": "Active settings for the virtual machine",
+        "Parent": None,
+        "BIOSGUID": "{" + host.new_guid() + "}",
+        "BIOSSerialNumber": _serial(host),
+        "BaseBoardSerialNumber": _serial(host),
+        "ChassisSerialNumber": _serial(host),
+        "ChassisAssetTag": _serial(host)[:14],
+        "_gen": generation_no,
     }
     if v1:
         vssd_vals.update(SystemName=guid, SettingType=3, Notes=notes or "", BootOrder=[1, 2, 3, 0])
     else:
         vssd_vals.update(
-            VirtualSystemIdentifier=guid, VirtualSystemType=REALIZED,
+            VirtualSystemIdentifier=guid,
+            VirtualSystemType=REALIZED,
             VirtualSystemSubType=f"Microsoft:Hyper-V:SubType:{generation_no}",
-            Version=host.persona.vm_config_version, Notes=[notes] if notes else [""], ConfigurationID=guid,
-            ConfigurationDataRoot=DATA_ROOT, SnapshotDataRoot=DATA_ROOT, SwapFileDataRoot=DATA_ROOT,
-            SuspendDataRoot=DATA_ROOT, LogDataRoot=DATA_ROOT, GuestStateDataRoot=DATA_ROOT,
+            Version=host.persona.vm_config_version,
+            Notes=[notes] if notes else [""],
+            ConfigurationID=guid,
+            ConfigurationDataRoot=DATA_ROOT,
+            SnapshotDataRoot=DATA_ROOT,
+            SwapFileDataRoot=DATA_ROOT,
+            SuspendDataRoot=DATA_ROOT,
+            LogDataRoot=DATA_ROOT,
+            GuestStateDataRoot=DATA_ROOT,
             ConfigurationFile=f"{DATA_ROOT}\\Virtual Machines\\{guid}.vmcx",
             BootOrder=[1, 2, 3, 0] if generation_no == 1 else None,
             BootSourceOrder=[] if generation_no == 2 else None,
-            SecureBootEnabled=generation_no == 2, BIOSNumLock=False if generation_no == 1 else None,
+            SecureBootEnabled=generation_no == 2,
+            BIOSNumLock=False if generation_no == 1 else None,
             SecureBootTemplateId="1734C6E8-3154-4DDA-BA5F-A874CC483422" if generation_no == 2 else None,
         )
     vssd = host.add(ns, "Msvm_VirtualSystemSettingData", vssd_vals)
     host.link("Msvm_SettingsDefineState", "ManagedElement", cs, "SettingData", vssd)
     if v1:
-        gsd = host.add(ns, "Msvm_VirtualSystemGlobalSettingData", {
-            "InstanceID": f"Microsoft:{guid}\\Global", "ElementName": name, "SystemName": guid,
-            "CreationTime": now, "ExternalDataRoot": DATA_ROOT, "SnapshotDataRoot": DATA_ROOT, "Version": "3.0",
-        })
+        gsd = host.add(
+            ns,
+            "Msvm_VirtualSystemGlobalSettingData",
+            {
+                "InstanceID": f"Microsoft:{guid}\\Global",
+                "ElementName": name,
+                "SystemName": guid,
+                "CreationTime": now,
+                "ExternalDataRoot": DATA_ROOT,
+                "SnapshotDataRoot": DATA_ROOT,
+                "Version": "3.0",
+            },
+        )
         host.link("Msvm_ElementSettingData", "ManagedElement", cs, "SettingData", gsd)
     build_default_devices(host, ns, vssd, generation_no, cpus, memory_mb, dynamic)
     ctrl_kind = "ide" if generation_no == 1 or v1 else "scsi"
@@ -126,21 +173,28 @@ def create_vm(host, name, generation_no=1, cpus=1, memory_mb=1024, dynamic=False
 
 
 def _serial(host):
-    return "-".join(f"{host.rng.randrange(10000):04d}" for _ in range(7))
+    return "-".join(f"{host.rng.randrange(10000):04d}" for _unused in range(7))
 
 
 def build_default_devices(host, ns, vssd, gen, cpus, memory_mb, dynamic):
     """The device set a VM of the generation has after DefineSystem (5.5 rules, J10)."""
     v1 = generation(ns) == "v1"
     add_setting(host, ns, vssd, "processor", f"{D.PROC}\\0", {"VirtualQuantity": cpus, "ElementName": "Processor"})
-    mem = {"VirtualQuantity": memory_mb, "Reservation": memory_mb, "Limit": memory_mb if not dynamic else 1048576,
-           "DynamicMemoryEnabled": bool(dynamic), "ElementName": "Memory"}
+    mem = {
+        "VirtualQuantity": memory_mb,
+        "Reservation": memory_mb,
+        "Limit": memory_mb if not dynamic else 1048576,
+        "DynamicMemoryEnabled": bool(dynamic),
+        "ElementName": "Memory",
+    }
     if dynamic:
         mem["Reservation"] = 512
     add_setting(host, ns, vssd, "memory", D.MEM, mem)
     if gen == 1 or v1:
         for i in (0, 1):
-            add_setting(host, ns, vssd, "ide", f"{D.IDE}\\{i}", {"Address": str(i), "ElementName": f"IDE Controller {i}"})
+            add_setting(
+                host, ns, vssd, "ide", f"{D.IDE}\\{i}", {"Address": str(i), "ElementName": f"IDE Controller {i}"}
+            )
         add_setting(host, ns, vssd, "floppy_drive", f"{D.FLOPPY}\\0\\0\\D", {"AddressOnParent": "0"})
         add_setting(host, ns, vssd, "s3_display", f"{D.S3}\\0")
         add_setting(host, ns, vssd, "mouse", f"{D.MOUSE}\\Mouse")
@@ -156,8 +210,14 @@ def attach_disk(host, ns, vssd, ctrl, slot, path, media_kind):
     v1 = generation(ns) == "v1"
     drive_kind = "disk_drive" if media_kind == "vhd" else "dvd_drive"
     rest = f"{ctrl.values['_rest']}\\{slot}\\D"
-    drive = add_setting(host, ns, vssd, drive_kind, rest, {"Parent": ctrl.path(), "AddressOnParent": str(slot),
-                                                           "Address": str(slot) if v1 else None})
+    drive = add_setting(
+        host,
+        ns,
+        vssd,
+        drive_kind,
+        rest,
+        {"Parent": ctrl.path(), "AddressOnParent": str(slot), "Address": str(slot) if v1 else None},
+    )
     if path:
         media_rest = rest[:-1] + "L"
         vals = {"Parent": drive.path()}
@@ -173,23 +233,38 @@ def add_nic(host, ns, vssd, switch, mac, vlan=None, ipv4=None, ipv6=None, nic_gu
     v1 = generation(ns) == "v1"
     nic_guid = nic_guid or host.new_guid()
     owner = vssd.values["InstanceID"].split(":", 1)[1]
-    vals = {"Address": mac, "StaticMacAddress": False, "VirtualSystemIdentifiers": ["{" + nic_guid + "}"],
-            "ElementName": "Network Adapter", "_ipv4": ipv4, "_ipv6": ipv6}
+    vals = {
+        "Address": mac,
+        "StaticMacAddress": False,
+        "VirtualSystemIdentifiers": ["{" + nic_guid + "}"],
+        "ElementName": "Network Adapter",
+        "_ipv4": ipv4,
+        "_ipv6": ipv6,
+    }
     if v1:
         vals["Connection"] = [switch_port_path(host, ns, switch)] if switch is not None else None
     nic = add_setting(host, ns, vssd, "nic", nic_guid, vals)
     if v1:
         return nic
     if vssd.values.get("VirtualSystemType") == REALIZED:
-        gnac = host.add(ns, "Msvm_GuestNetworkAdapterConfiguration", {
-            "InstanceID": f"Microsoft:GuestNetwork\\{owner}\\{nic_guid}", "_vm": owner, "_nic": nic.values["InstanceID"],
-        })
+        gnac = host.add(
+            ns,
+            "Msvm_GuestNetworkAdapterConfiguration",
+            {
+                "InstanceID": f"Microsoft:GuestNetwork\\{owner}\\{nic_guid}",
+                "_vm": owner,
+                "_nic": nic.values["InstanceID"],
+            },
+        )
         host.link("Msvm_SettingDataComponent", "GroupComponent", nic, "PartComponent", gnac)
     if not connect:
         return nic
-    conn_vals = {"Parent": nic.path(), "HostResource": [switch.path()] if switch is not None else None,
-                 "LastKnownSwitchName": switch.values["ElementName"] if switch is not None else None,
-                 "ElementName": "Dynamic Ethernet Switch Port"}
+    conn_vals = {
+        "Parent": nic.path(),
+        "HostResource": [switch.path()] if switch is not None else None,
+        "LastKnownSwitchName": switch.values["ElementName"] if switch is not None else None,
+        "ElementName": "Dynamic Ethernet Switch Port",
+    }
     conn = add_setting(host, ns, vssd, "connection", f"{nic_guid}\\C", conn_vals)
     if switch is not None:
         connect_port(host, ns, switch, conn)
@@ -200,8 +275,11 @@ def add_nic(host, ns, vssd, switch, mac, vlan=None, ipv4=None, ipv6=None, nic_gu
 
 def add_vlan(host, ns, conn, vlan_id):
     iid = conn.values["InstanceID"] + "\\" + D.VLAN_FEATURE
-    vl = host.add(ns, "Msvm_EthernetSwitchPortVlanSettingData",
-                  {"InstanceID": iid, "OperationMode": 1, "AccessVlanId": int(vlan_id), "_kind": "vlan"})
+    vl = host.add(
+        ns,
+        "Msvm_EthernetSwitchPortVlanSettingData",
+        {"InstanceID": iid, "OperationMode": 1, "AccessVlanId": int(vlan_id), "_kind": "vlan"},
+    )
     host.link("Msvm_EthernetPortSettingDataComponent", "GroupComponent", conn, "PartComponent", vl)
     return vl
 
@@ -209,11 +287,17 @@ def add_vlan(host, ns, conn, vlan_id):
 def connect_port(host, ns, switch, epasd):
     """A switch port (Msvm_EthernetSwitchPort) for a connection, linked as in 5.10."""
     port_guid = host.new_guid()
-    port = host.add(ns, "Msvm_EthernetSwitchPort", {
-        "DeviceID": f"Microsoft:{port_guid}", "SystemName": switch.values["Name"], "Name": port_guid,
-        "ElementName": epasd.values.get("ElementName") or "Dynamic Ethernet Switch Port",
-        "PermanentAddress": None,
-    })
+    port = host.add(
+        ns,
+        "Msvm_EthernetSwitchPort",
+        {
+            "DeviceID": f"Microsoft:{port_guid}",
+            "SystemName": switch.values["Name"],
+            "Name": port_guid,
+            "ElementName": epasd.values.get("ElementName") or "Dynamic Ethernet Switch Port",
+            "PermanentAddress": None,
+        },
+    )
     host.link("Msvm_SystemDevice", "GroupComponent", switch, "PartComponent", port)
     host.link("Msvm_ElementSettingData", "ManagedElement", port, "SettingData", epasd, {"IsCurrent": 1})
     return port
@@ -227,8 +311,11 @@ def disconnect_port(host, epasd):
 def switch_port_path(host, ns, switch):
     """v1: a Msvm_SwitchPort on the switch (CreateSwitchPort) for a NIC's Connection[0]."""
     port_guid = host.new_guid()
-    port = host.add(ns, "Msvm_SwitchPort", {"Name": port_guid, "SystemName": switch.values["Name"],
-                                            "ElementName": "Dynamic Switch Port"})
+    port = host.add(
+        ns,
+        "Msvm_SwitchPort",
+        {"Name": port_guid, "SystemName": switch.values["Name"], "ElementName": "Dynamic Switch Port"},
+    )
     host.link("Msvm_SystemDevice", "GroupComponent", switch, "PartComponent", port)
     return port.path()
 
@@ -333,13 +420,23 @@ def add_mirror(host, cs, vssd):
     if NS_V1 not in host.persona.namespaces or generation(cs.namespace) == "v1":
         return
     guid = cs.values["Name"]
-    m = host.add(NS_V1, "Msvm_ComputerSystem", {"Name": guid, "_mirror_of": guid,
-                                                "InstallDate": cs.values.get("InstallDate")})
-    msd = host.add(NS_V1, "Msvm_VirtualSystemSettingData", {
-        "InstanceID": f"Microsoft:{guid}", "SystemName": guid, "SettingType": 3, "_mirror_of": guid,
-        "BIOSGUID": vssd.values.get("BIOSGUID"), "BIOSSerialNumber": vssd.values.get("BIOSSerialNumber"),
-        "CreationTime": vssd.values.get("CreationTime"), "Description": "Active settings for the virtual machine",
-    })
+    m = host.add(
+        NS_V1, "Msvm_ComputerSystem", {"Name": guid, "_mirror_of": guid, "InstallDate": cs.values.get("InstallDate")}
+    )
+    msd = host.add(
+        NS_V1,
+        "Msvm_VirtualSystemSettingData",
+        {
+            "InstanceID": f"Microsoft:{guid}",
+            "SystemName": guid,
+            "SettingType": 3,
+            "_mirror_of": guid,
+            "BIOSGUID": vssd.values.get("BIOSGUID"),
+            "BIOSSerialNumber": vssd.values.get("BIOSSerialNumber"),
+            "CreationTime": vssd.values.get("CreationTime"),
+            "Description": "Active settings for the virtual machine",
+        },
+    )
     host.link("Msvm_SettingsDefineState", "ManagedElement", m, "SettingData", msd)
 
 
@@ -417,9 +514,18 @@ def request_state(host, cs, requested, via=None):
     set_state(host, cs, transitional)
     cs.values["_requested"] = requested if via is None else None
     d = host.timing.transition_s
-    job = start_job(host, (via or cs).namespace, job_type, caption, duration=d, affected=[(via or cs, [0])],
-                    on_done=("vm_final", {"vm": cs.values["Name"], "ns": cs.namespace, "state": final,
-                                          "from": cur, "on_fail": "vm_revert"}))
+    job = start_job(
+        host,
+        (via or cs).namespace,
+        job_type,
+        caption,
+        duration=d,
+        affected=[(via or cs, [0])],
+        on_done=(
+            "vm_final",
+            {"vm": cs.values["Name"], "ns": cs.namespace, "state": final, "from": cur, "on_fail": "vm_revert"},
+        ),
+    )
     return 4096, job
 
 
@@ -473,8 +579,9 @@ def _initiate_shutdown(host, ns, comp, params, reboot=False):
         return 32780, {}
     set_state(host, cs, "starting" if reboot else "stopping")
     cs.values["_requested"] = 10 if reboot else 3
-    host.schedule(host.timing.transition_s, "vm_final", vm=cs.values["Name"], ns=ns,
-                  state="running" if reboot else "off")
+    host.schedule(
+        host.timing.transition_s, "vm_final", vm=cs.values["Name"], ns=ns, state="running" if reboot else "off"
+    )
     return 0, {}
 
 
@@ -516,4 +623,4 @@ def uptime_ms(cs) -> int:
     return int((cs.host.now() - on_at) * 1000) if on_at is not None else 0
 
 
-_ = dt
+_unused = dt

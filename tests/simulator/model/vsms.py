@@ -47,8 +47,11 @@ def failed_job(host, ns, job_type, caption, code, text, affected=()):
 
 
 def ctx_for(host, vssd):
-    return {"host_memory_mb": host.info.get("memory_mb", 262144), "host_logical": host.info.get("logical", 64),
-            "generation": vssd.values.get("_gen", 1) if vssd is not None else 1}
+    return {
+        "host_memory_mb": host.info.get("memory_mb", 262144),
+        "host_logical": host.info.get("logical", 64),
+        "generation": vssd.values.get("_gen", 1) if vssd is not None else 1,
+    }
 
 
 def owner_of(inst):
@@ -86,15 +89,28 @@ def define_system(host, ns, svc, params):
     ctx = {"generation": 2 if sub.endswith(":2") else 1}
     table = dict(V.VSSD_V2, **V.VSSD_DEFINE_ONLY)
     vals.setdefault("ElementName", "New Virtual Machine")
-    err = V.check(table, {k: v for k, v in vals.items() if k not in ("InstanceID", "Caption", "Description")},
-                  None, ctx)
+    err = V.check(
+        table, {k: v for k, v in vals.items() if k not in ("InstanceID", "Caption", "Description")}, None, ctx
+    )
     unknown = [k for k in vals if k not in table and k not in ("InstanceID", "Caption", "Description")]
     if err is None and unknown:
         err = f"The property '{unknown[0]}' cannot be set when defining a virtual machine."
     if err:
         return failed_job(host, ns, 1, "Defining Virtual Machine", 32773, err)
-    cs = create_vm(host, vals["ElementName"], ctx["generation"], 1, 1024, False, (), None, (), "off",
-                   guest=new_vm_guest(host, vals["ElementName"]), scsi=False)
+    cs = create_vm(
+        host,
+        vals["ElementName"],
+        ctx["generation"],
+        1,
+        1024,
+        False,
+        (),
+        None,
+        (),
+        "off",
+        guest=new_vm_guest(host, vals["ElementName"]),
+        scsi=False,
+    )
     # J10: a bare Gen1 VM has its IDE controllers and DVD drive; create_vm put an empty DVD on IDE 1:0
     vssd = vm_vssd(host, ns, cs.values["Name"])
     for k, v in vals.items():
@@ -145,7 +161,10 @@ def _delete_config(host, vssd):
 def _remove_setting(host, s):
     for lk in list(s.links):
         other = lk[3]
-        if lk[0] in ("Msvm_SettingDataComponent", "Msvm_EthernetPortSettingDataComponent") and lk[1] == "GroupComponent":
+        if (
+            lk[0] in ("Msvm_SettingDataComponent", "Msvm_EthernetPortSettingDataComponent")
+            and lk[1] == "GroupComponent"
+        ):
             host.remove(other)
     disconnect_port(host, s)
     host.remove(s)
@@ -178,11 +197,18 @@ def modify_system_settings(host, ns, svc, params):
     cs = vm_of_vssd(host, vssd)
     current = vssd.properties
     err = V.check(V.VSSD_V2, vals, current, ctx_for(host, vssd), identity={"InstanceID", "Caption", "Description"})
-    if err is None and "SecureBootEnabled" in vals and vals["SecureBootEnabled"] != current.get("SecureBootEnabled") \
-            and cs is not None and cs.values["_state"] != "off":
+    if (
+        err is None
+        and "SecureBootEnabled" in vals
+        and vals["SecureBootEnabled"] != current.get("SecureBootEnabled")
+        and cs is not None
+        and cs.values["_state"] != "off"
+    ):
         err = "Secure Boot settings can only be changed while the virtual machine is off."
     if err:
-        return failed_job(host, ns, 2, "Modifying Virtual Machine Settings", 32773, err, affected=[(cs, [0])] if cs else ())
+        return failed_job(
+            host, ns, 2, "Modifying Virtual Machine Settings", 32773, err, affected=[(cs, [0])] if cs else ()
+        )
     for k, v in vals.items():
         if k in V.VSSD_V2:
             vssd.values[k] = v
@@ -198,8 +224,11 @@ def modify_system_settings(host, ns, svc, params):
 @method(VSMS, "AddResourceSettings")
 def add_resource_settings(host, ns, svc, params):
     vssd = host.resolve(params.get("AffectedConfiguration"))
-    if vssd is None or vssd.class_def.name != "Msvm_VirtualSystemSettingData" or \
-            vssd.values.get("VirtualSystemType") != REALIZED:
+    if (
+        vssd is None
+        or vssd.class_def.name != "Msvm_VirtualSystemSettingData"
+        or vssd.values.get("VirtualSystemType") != REALIZED
+    ):
         return 32773, {}
     items = params.get("ResourceSettings")
     if not items:
@@ -239,8 +268,11 @@ def _parent(host, vssd, vals, kinds, what):
     if parent is None or owner_of(parent).lower() != owner_of(vssd).lower():
         raise Refused(32773, f"The {what} needs a Parent that is a device of this virtual machine.")
     if parent.values.get("_kind") not in kinds:
-        raise Refused(32768, f"The {what} cannot be attached to a {parent.values.get('ElementName')} "
-                             f"(0x80041001, the parent is not a {' or '.join(kinds)}).")
+        raise Refused(
+            32768,
+            f"The {what} cannot be attached to a {parent.values.get('ElementName')} "
+            f"(0x80041001, the parent is not a {' or '.join(kinds)}).",
+        )
     return parent
 
 
@@ -311,11 +343,20 @@ def _add_one(host, ns, vssd, kind, vals):
             raise Refused(32773, "The network adapter is already connected.")
         sw = _switch(host, vals)
         nic_guid = nic.values["_rest"]
-        conn = add_setting(host, ns, vssd, "connection", f"{nic_guid}\\C", {
-            "Parent": nic.path(), "HostResource": [sw.path()] if sw is not None else None,
-            "LastKnownSwitchName": sw.values["ElementName"] if sw is not None else None,
-            "EnabledState": vals.get("EnabledState") or 2, "ElementName": "Dynamic Ethernet Switch Port",
-        })
+        conn = add_setting(
+            host,
+            ns,
+            vssd,
+            "connection",
+            f"{nic_guid}\\C",
+            {
+                "Parent": nic.path(),
+                "HostResource": [sw.path()] if sw is not None else None,
+                "LastKnownSwitchName": sw.values["ElementName"] if sw is not None else None,
+                "EnabledState": vals.get("EnabledState") or 2,
+                "ElementName": "Dynamic Ethernet Switch Port",
+            },
+        )
         if sw is not None:
             connect_port(host, ns, sw, conn)
         return [conn]
@@ -345,8 +386,9 @@ def check_media_path(host, path, kind):
     if kind != "vhd":
         return
     for s in host.all_of(host.persona.vm_namespace, "Msvm_StorageAllocationSettingData"):
-        if s.values.get("_kind") == "vhd" and [p.lower() for p in s.values.get("HostResource") or []] \
-                == [str(path).lower()]:
+        if s.values.get("_kind") == "vhd" and [p.lower() for p in s.values.get("HostResource") or []] == [
+            str(path).lower()
+        ]:
             vssd = host.find(s.namespace, "Msvm_VirtualSystemSettingData", "Microsoft:" + owner_of(s))
             if vssd is not None and vssd.values.get("VirtualSystemType") == REALIZED:
                 raise Refused(32768, f"'{path}' is in use by another virtual machine.")
@@ -360,7 +402,7 @@ def modify_resource_settings(host, ns, svc, params):
     plan = []
     try:
         for emb in items:
-            cls, vals = _emb(host, ns, emb, "Msvm_ResourceAllocationSettingData")
+            _cls, vals = _emb(host, ns, emb, "Msvm_ResourceAllocationSettingData")
             target = _setting_by_id(host, ns, vals.get("InstanceID"))
             if target is not None and target.values.get("_definition"):
                 raise Refused(32773, "Resource definitions (templates) cannot be modified.")
@@ -394,14 +436,24 @@ def _check_modify(host, target, vals):
     if err:
         raise Refused(32773, err)
     running = vssd is not None and _running(host, vssd)
-    if kind == "processor" and running and "VirtualQuantity" in vals and vals["VirtualQuantity"] != current["VirtualQuantity"]:
+    if (
+        kind == "processor"
+        and running
+        and "VirtualQuantity" in vals
+        and vals["VirtualQuantity"] != current["VirtualQuantity"]
+    ):
         raise Refused(32775, "The number of virtual processors cannot be changed while the virtual machine is running.")
     if kind == "memory":
         merged = dict(current, **vals)
-        if running and "DynamicMemoryEnabled" in vals and vals["DynamicMemoryEnabled"] != current["DynamicMemoryEnabled"]:
+        if (
+            running
+            and "DynamicMemoryEnabled" in vals
+            and vals["DynamicMemoryEnabled"] != current["DynamicMemoryEnabled"]
+        ):
             raise Refused(32775, "Dynamic memory cannot be turned on or off while the virtual machine is running.")
         if merged.get("DynamicMemoryEnabled") and not (
-                merged["Reservation"] <= merged["VirtualQuantity"] <= merged["Limit"]):
+            merged["Reservation"] <= merged["VirtualQuantity"] <= merged["Limit"]
+        ):
             raise Refused(32773, "With dynamic memory, minimum <= startup <= maximum memory is required.")
     if kind in ("vhd", "iso") and "HostResource" in vals:
         path = (vals["HostResource"] or [None])[0]
@@ -447,17 +499,39 @@ def remove_resource_settings(host, ns, svc, params):
     for t in targets:
         kind = t.values.get("_kind")
         if kind in ("processor", "memory", "ide", "keyboard", "shutdown_ic", "heartbeat_ic", "kvp_ic", None):
-            return failed_job(host, ns, 32, "Removing Virtual Machine Resources", 32773,
-                              f"The resource {t.values.get('InstanceID')} cannot be removed.")
+            return failed_job(
+                host,
+                ns,
+                32,
+                "Removing Virtual Machine Resources",
+                32773,
+                f"The resource {t.values.get('InstanceID')} cannot be removed.",
+            )
         vssd = host.find(ns, "Msvm_VirtualSystemSettingData", "Microsoft:" + owner_of(t))
         kids = [c for c in _children(host, vssd, t) if id(c) not in ids] if vssd is not None else []
         if kids and kind != "nic":
-            return failed_job(host, ns, 32, "Removing Virtual Machine Resources", 32768,
-                              "Remove the attached media before the drive (0x80041001).")
-        if kind in ("disk_drive", "dvd_drive", "scsi", "nic") and vssd is not None and _running(host, vssd) \
-                and vssd.values.get("_gen", 1) == 1:
-            return failed_job(host, ns, 32, "Removing Virtual Machine Resources", 32775,
-                              "The device cannot be removed while the virtual machine is running.")
+            return failed_job(
+                host,
+                ns,
+                32,
+                "Removing Virtual Machine Resources",
+                32768,
+                "Remove the attached media before the drive (0x80041001).",
+            )
+        if (
+            kind in ("disk_drive", "dvd_drive", "scsi", "nic")
+            and vssd is not None
+            and _running(host, vssd)
+            and vssd.values.get("_gen", 1) == 1
+        ):
+            return failed_job(
+                host,
+                ns,
+                32,
+                "Removing Virtual Machine Resources",
+                32775,
+                "The device cannot be removed while the virtual machine is running.",
+            )
     for t in targets:
         if not host.exists(t):
             continue
@@ -482,7 +556,9 @@ def add_feature_settings(host, ns, svc, params):
             cls, vals = _emb(host, ns, emb, "Msvm_EthernetSwitchPortVlanSettingData")
         except Refused:
             return 32773, {}
-        if cls != "Msvm_EthernetSwitchPortVlanSettingData" or host.linked(conn, "Msvm_EthernetPortSettingDataComponent"):
+        if cls != "Msvm_EthernetSwitchPortVlanSettingData" or host.linked(
+            conn, "Msvm_EthernetPortSettingDataComponent"
+        ):
             return failed_job(host, ns, 30, "Adding Feature Settings", 32773, "The feature cannot be added.")
         err = V.check(V.RESOURCE["vlan"], vals, None, {}, V.IDENTITY)
         if err:
@@ -523,4 +599,4 @@ def remove_feature_settings(host, ns, svc, params):
     return 0, {}
 
 
-_ = build_default_devices
+_unused = build_default_devices

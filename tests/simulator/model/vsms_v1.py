@@ -67,14 +67,20 @@ def _modify(host, ns, svc, params):
         return 32773, {}
     if cls == "Msvm_VirtualSystemSettingData":
         # the VSSD named by InstanceID: the VM's own or one of its snapshots (renaming a snapshot)
-        target = host.find(ns, cls, vals["InstanceID"]) if vals.get("InstanceID") else \
-            vm_vssd(host, ns, cs.values["Name"])
+        target = (
+            host.find(ns, cls, vals["InstanceID"]) if vals.get("InstanceID") else vm_vssd(host, ns, cs.values["Name"])
+        )
         if target is None or str(target.values.get("SystemName")).lower() != cs.values["Name"].lower():
             return 32773, {}
     else:
         target = (host.linked(cs, "Msvm_ElementSettingData") or [None])[0]
-    err = V.check(V.VSGSD_V1, vals, target.properties, {"generation": 1},
-                  identity={"InstanceID", "Caption", "Description", "SystemName", "SettingType", "VirtualSystemType"})
+    err = V.check(
+        V.VSGSD_V1,
+        vals,
+        target.properties,
+        {"generation": 1},
+        identity={"InstanceID", "Caption", "Description", "SystemName", "SettingType", "VirtualSystemType"},
+    )
     if err:
         return 32773, {}
     for k, v in vals.items():
@@ -136,10 +142,20 @@ def _add_one(host, ns, cs, vssd, kind, vals):
     if kind == "nic":
         ident = (vals.get("VirtualSystemIdentifiers") or ["{" + host.new_guid() + "}"])[0]
         nic_guid = ident.strip("{}").upper()
-        return add_setting(host, ns, vssd, "nic", nic_guid, {
-            "Address": vals.get("Address") or "000000000000", "StaticMacAddress": bool(vals.get("StaticMacAddress")),
-            "VirtualSystemIdentifiers": [ident], "Connection": vals.get("Connection"),
-            "ElementName": vals.get("ElementName") or "Network Adapter"})
+        return add_setting(
+            host,
+            ns,
+            vssd,
+            "nic",
+            nic_guid,
+            {
+                "Address": vals.get("Address") or "000000000000",
+                "StaticMacAddress": bool(vals.get("StaticMacAddress")),
+                "VirtualSystemIdentifiers": [ident],
+                "Connection": vals.get("Connection"),
+                "ElementName": vals.get("ElementName") or "Network Adapter",
+            },
+        )
     if kind == "scsi":
         if len(settings_of_kind(host, vssd, "scsi")) >= 4:
             raise Refused(32773, "Too many SCSI controllers.")
@@ -166,8 +182,12 @@ def _modify_resources(host, ns, svc, params):
         ctx = ctx_for(host, vm_vssd(host, ns, cs.values["Name"]))
         if V.check(table, vals, target.properties, ctx, V.IDENTITY):
             return 32773, {}
-        if target.values.get("_kind") == "processor" and cs.values["_state"] != "off" and \
-                vals.get("VirtualQuantity", target.values.get("VirtualQuantity")) != target.values.get("VirtualQuantity"):
+        if (
+            target.values.get("_kind") == "processor"
+            and cs.values["_state"] != "off"
+            and vals.get("VirtualQuantity", target.values.get("VirtualQuantity"))
+            != target.values.get("VirtualQuantity")
+        ):
             return 32775, {}
         plan.append((target, vals))
     for target, vals in plan:
@@ -191,4 +211,4 @@ def _remove_resources(host, ns, svc, params):
     return 4096, {"Job": job.ref()}
 
 
-_ = vm_settings
+_unused = vm_settings

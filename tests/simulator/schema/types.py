@@ -20,8 +20,22 @@ from functools import lru_cache
 from ..errors import UnknownClass, UnknownNamespace
 
 CIM_TYPES = {
-    "string", "uint8", "uint16", "uint32", "uint64", "sint8", "sint16", "sint32", "sint64",
-    "boolean", "datetime", "real32", "real64", "char16", "reference", "object",
+    "string",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "sint8",
+    "sint16",
+    "sint32",
+    "sint64",
+    "boolean",
+    "datetime",
+    "real32",
+    "real64",
+    "char16",
+    "reference",
+    "object",
 }
 
 

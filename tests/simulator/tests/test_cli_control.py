@@ -29,7 +29,7 @@ def _start(*args, count=1):
         text=True,
     )
     urls = []
-    for _ in range(count):
+    for _unused in range(count):
         line = proc.stdout.readline()
         assert line.startswith("listening on "), (line, proc.stderr.read() if proc.poll() is not None else "")
         urls.append(line.split()[-1])
@@ -49,19 +49,19 @@ def test_cli_hosts_and_control_endpoint():
         assert len(set(urls)) == 2
         for url in urls:
             c = Client(url, "u1", "p1")
-            items, _ = c.enum_all(CS, max_elements=10)
+            items, _unused = c.enum_all(CS, max_elements=10)
             assert len(items) == 3
         base = urls[0].rsplit("/wsman", 1)[0]
-        stats = requests.get(base + "/_sim/stats").json()
+        stats = requests.get(base + "/_sim/stats", timeout=30).json()
         assert stats["actions"] == {"Enumerate": 1, "Pull": 1}
         assert stats["classes"] == {"Msvm_ComputerSystem": 2}
-        assert requests.post(base + "/_sim/reset").json() == {"ok": True}
-        assert requests.get(base + "/_sim/stats").json()["total"] == 0
-        r = requests.post(base + "/_sim/inject", data=json.dumps({"http_status": 503, "count": 1}))
+        assert requests.post(base + "/_sim/reset", timeout=30).json() == {"ok": True}
+        assert requests.get(base + "/_sim/stats", timeout=30).json()["total"] == 0
+        r = requests.post(base + "/_sim/inject", data=json.dumps({"http_status": 503, "count": 1}), timeout=30)
         assert r.json()["http_status"] == 503
         assert Client(urls[0], "u1", "p1").enumerate(CS).status == 503
         assert Client(urls[0], "u1", "p1").enumerate(CS).status == 200
-        assert requests.post(base + "/_sim/inject", data=json.dumps({"bogus": 1})).status_code == 400
+        assert requests.post(base + "/_sim/inject", data=json.dumps({"bogus": 1}), timeout=30).status_code == 400
     finally:
         _stop(proc)
 
@@ -90,7 +90,7 @@ def test_cli_tls_and_state_file(tmp_path):
         pytest.skip("the model cannot serialize its state yet (Host.to_json)")
     proc, (url,) = _start("--state", str(state))
     try:
-        items, _ = Client(url).enum_all(CS, max_elements=10)
+        items, _unused = Client(url).enum_all(CS, max_elements=10)
         assert "kept" in [i.findtext(f"{{{CS}}}ElementName") for i in items]
     finally:
         _stop(proc)
@@ -119,7 +119,7 @@ def test_inject_drop_malformed_500_and_rate(hyperv_host):
     with pytest.raises(etree.XMLSyntaxError):
         etree.fromstring(raw.content)
     hyperv_host.inject(http_status=500, count=2)
-    assert [c.enumerate(CS).status for _ in range(3)] == [500, 500, 200]
+    assert [c.enumerate(CS).status for _unused in range(3)] == [500, 500, 200]
     hyperv_host.inject(fault_rate=1.0)
     r = c.enumerate(CS)
     assert r.status == 500 and r.subcode() == "w:InternalError"

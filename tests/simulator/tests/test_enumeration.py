@@ -117,7 +117,7 @@ def test_empty_result_pull_has_empty_items_and_eos(client):
 
 
 def test_class_enumeration_includes_subclasses_with_own_element_names(hyperv_host, client):
-    items, _ = client.enum_all(V2 + "CIM_ResourceAllocationSettingData", max_elements=1000)
+    items, _unused = client.enum_all(V2 + "CIM_ResourceAllocationSettingData", max_elements=1000)
     tags = {i.tag.split("}")[1] for i in items}
     assert "Msvm_ResourceAllocationSettingData" in tags
     assert len(tags) > 1
@@ -128,7 +128,7 @@ def test_class_enumeration_includes_subclasses_with_own_element_names(hyperv_hos
 
 
 def test_instance_rendering_rules(client):
-    items, _ = client.enum_all(CS, max_elements=50)
+    items, _unused = client.enum_all(CS, max_elements=50)
     vm = next(i for i in items if i.find(f"{{{CS}}}Description").text == "Microsoft Virtual Machine")
     names = [c.tag.split("}")[1] for c in vm]
     assert names == sorted(names, key=str.lower)  # case-insensitive alphabetical
@@ -180,7 +180,7 @@ def test_selector_filter(hyperv_host, client):
         f'<wsman:Selector Name="Name">{vm.properties["Name"].lower()}</wsman:Selector></wsman:SelectorSet>'
         "</wsman:Filter>"
     )
-    items, _ = client.enum_all(CS, filter_xml=flt, optimize=True, max_elements=10)
+    items, _unused = client.enum_all(CS, filter_xml=flt, optimize=True, max_elements=10)
     assert _names(items) == [vm.properties["Name"]]
     bad = flt.replace(vm.properties["Name"].lower(), "a'b")
     r = client.enumerate(CS, filter_xml=bad)
@@ -205,7 +205,7 @@ def test_association_filter(hyperv_host, client):
         "<wsmb:ResultClassName>Msvm_VirtualSystemSettingData</wsmb:ResultClassName>"
         "</wsmb:AssociatedInstances></wsman:Filter>"
     )
-    items, _ = client.enum_all(STAR, filter_xml=flt, optimize=True, max_elements=10)
+    items, _unused = client.enum_all(STAR, filter_xml=flt, optimize=True, max_elements=10)
     assert len(items) == 1
     assert items[0].tag.endswith("}Msvm_VirtualSystemSettingData")
 
@@ -246,7 +246,7 @@ def test_quota_per_user_on_2008r2(hyperv_sim):
     sim = hyperv_sim(persona="2008r2", users={"admin": "secret", "other": "pw"})
     c = Client(sim.url)
     uri = V1 + "Msvm_ComputerSystem"
-    ctxs = [c.enumerate(uri).one("//n:EnumerationContext/text()") for _ in range(15)]
+    ctxs = [c.enumerate(uri).one("//n:EnumerationContext/text()") for _unused in range(15)]
     r = c.enumerate(uri)
     assert r.status == 500
     assert r.one("//s:Fault/s:Code/s:Value/text()") == "s:Receiver"

@@ -34,12 +34,12 @@ def _post(conn, body: bytes, headers):
 
 
 def test_get_is_405_with_allow_and_other_paths_404(hyperv_host):
-    r = requests.get(hyperv_host.url)
+    r = requests.get(hyperv_host.url, timeout=30)
     assert r.status_code == 405
     assert r.headers["Allow"] == "POST"
     assert r.content == b""
     assert r.headers["Server"] == "Microsoft-HTTPAPI/2.0"
-    assert requests.post(hyperv_host.url.replace("/wsman", "/other"), data=b"x").status_code == 404
+    assert requests.post(hyperv_host.url.replace("/wsman", "/other"), data=b"x", timeout=30).status_code == 404
 
 
 def test_401_has_two_challenges_and_empty_body(hyperv_host):
@@ -54,16 +54,18 @@ def test_401_has_two_challenges_and_empty_body(hyperv_host):
 
 def test_wrong_password_and_unknown_scheme_get_401(hyperv_host):
     assert Client(hyperv_host.url, password="nope").enumerate(V2 + "Msvm_ComputerSystem").status == 401
-    r = requests.post(hyperv_host.url, data=ENUM_CS, headers={"Content-Type": CT, "Authorization": "Negotiate abc"})
+    r = requests.post(
+        hyperv_host.url, data=ENUM_CS, headers={"Content-Type": CT, "Authorization": "Negotiate abc"}, timeout=30
+    )
     assert r.status_code == 401
 
 
 def test_challenge_first_then_basic_on_same_connection_with_keepalive(hyperv_host):
     conn = _conn(hyperv_host)
-    resp, _ = _post(conn, ENUM_CS.encode(), {"Content-Type": CT})
+    resp, _unused = _post(conn, ENUM_CS.encode(), {"Content-Type": CT})
     assert resp.status == 401
     # the server closed after the empty-body error; http.client reconnects transparently
-    for _ in range(3):  # then several requests on one keep-alive connection
+    for _unused in range(3):  # then several requests on one keep-alive connection
         resp, body = _post(conn, ENUM_CS.encode(), {"Content-Type": CT, "Authorization": BASIC})
         assert resp.status == 200
         assert resp.headers["Content-Type"] == "application/soap+xml;charset=UTF-8"
@@ -81,10 +83,10 @@ def test_preemptive_basic_with_requests(hyperv_host):
 
 
 def test_empty_body_probe_gets_challenge(hyperv_host):
-    r = requests.post(hyperv_host.url, data=b"", headers={"Content-Type": CT})
+    r = requests.post(hyperv_host.url, data=b"", headers={"Content-Type": CT}, timeout=30)
     assert r.status_code == 401
     assert "Basic" in r.headers["WWW-Authenticate"]
-    r = requests.post(hyperv_host.url, data=b"", headers={"Content-Type": CT, "Authorization": BASIC})
+    r = requests.post(hyperv_host.url, data=b"", headers={"Content-Type": CT, "Authorization": BASIC}, timeout=30)
     assert r.status_code == 500  # authenticated empty body: a SOAP fault, not a crash
 
 
@@ -97,7 +99,9 @@ def test_empty_body_probe_gets_challenge(hyperv_host):
     ],
 )
 def test_content_type_variants_accepted(hyperv_host, ctype):
-    r = requests.post(hyperv_host.url, data=ENUM_CS, headers={"Content-Type": ctype, "Authorization": BASIC})
+    r = requests.post(
+        hyperv_host.url, data=ENUM_CS, headers={"Content-Type": ctype, "Authorization": BASIC}, timeout=30
+    )
     assert r.status_code == 200
 
 
@@ -107,6 +111,7 @@ def test_utf16_body_accepted(hyperv_host):
         hyperv_host.url,
         data=body,
         headers={"Content-Type": "application/soap+xml;charset=UTF-16", "Authorization": BASIC},
+        timeout=30,
     )
     assert r.status_code == 200
 
@@ -116,6 +121,7 @@ def test_wrong_content_type_is_415(hyperv_host):
         hyperv_host.url,
         data=ENUM_CS,
         headers={"Content-Type": "application/x-www-form-urlencoded", "Authorization": BASIC},
+        timeout=30,
     )
     assert r.status_code == 415
     assert r.content == b""
@@ -125,7 +131,7 @@ def test_wrong_content_type_is_415(hyperv_host):
 def test_body_over_max_envelope_is_413(hyperv_sim):
     sim = hyperv_sim(persona="2008r2")  # MaxEnvelopeSizekb 150
     big = ENUM_CS.replace("<s:Body>", "<s:Body><!--" + "x" * (151 * 1024) + "-->")
-    r = requests.post(sim.url, data=big, headers={"Content-Type": CT, "Authorization": BASIC})
+    r = requests.post(sim.url, data=big, headers={"Content-Type": CT, "Authorization": BASIC}, timeout=30)
     assert r.status_code == 413
     assert r.content == b""
     small = ENUM_CS.replace("<s:Body>", "<s:Body><!--" + "x" * (140 * 1024) + "-->")
@@ -133,6 +139,7 @@ def test_body_over_max_envelope_is_413(hyperv_sim):
         sim.url,
         data=small.replace("root/virtualization/v2", "root/virtualization"),
         headers={"Content-Type": CT, "Authorization": BASIC},
+        timeout=30,
     )
     assert r.status_code == 200
 
@@ -177,4 +184,6 @@ def test_https_certificate_is_generated_for_the_host(hyperv_sim):
     pem = ssl.get_server_certificate(("127.0.0.1", sim.port))
     assert "BEGIN CERTIFICATE" in pem
     with pytest.raises(requests.exceptions.SSLError):
-        requests.post(sim.url, data=ENUM_CS, headers={"Content-Type": CT, "Authorization": BASIC}, verify=True)
+        requests.post(
+            sim.url, data=ENUM_CS, headers={"Content-Type": CT, "Authorization": BASIC}, verify=True, timeout=30
+        )

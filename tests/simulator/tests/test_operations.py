@@ -55,7 +55,9 @@ def test_identify_authenticated_reports_persona(hyperv_sim):
 
 
 def test_identify_unauthenticated_form(hyperv_host):
-    r = requests.post(hyperv_host.url, data=IDENTIFY, headers={"Content-Type": CT, "WSMANIDENTIFY": "unauthenticated"})
+    r = requests.post(
+        hyperv_host.url, data=IDENTIFY, headers={"Content-Type": CT, "WSMANIDENTIFY": "unauthenticated"}, timeout=30
+    )
     assert r.status_code == 200
     assert "OS: 0.0.0 SP: 0.0 Stack: 3.0" in r.text
 
@@ -116,7 +118,7 @@ def test_get_unknown_class(client):
 def test_get_cimv2_operating_system_version(hyperv_sim):
     sim = hyperv_sim(persona="2019")
     c = Client(sim.url)
-    items, _ = c.enum_all(
+    items, _unused = c.enum_all(
         CIMV2 + "*", pull_uri=CIMV2 + "Win32_OperatingSystem", wql="SELECT * FROM Win32_OperatingSystem "
     )
     assert items[0].findtext(f"{{{CIMV2}Win32_OperatingSystem}}Version") == "10.0.17763"
@@ -133,7 +135,7 @@ def test_v1_persona_faults_v2_namespace(hyperv_sim):
     assert r.one("//s:Detail//*[local-name()='error_Code']/text()") == "2150858778"
     r = c.get(CS, {"CreationClassName": "Msvm_ComputerSystem", "Name": "X"})
     assert r.status == 500 and r.subcode() == "a:DestinationUnreachable"
-    items, _ = c.enum_all(V1 + "*", pull_uri=V1 + "Msvm_ComputerSystem", wql="SELECT * FROM Msvm_ComputerSystem")
+    items, _unused = c.enum_all(V1 + "*", pull_uri=V1 + "Msvm_ComputerSystem", wql="SELECT * FROM Msvm_ComputerSystem")
     assert items and items[0].tag == f"{{{V1}Msvm_ComputerSystem}}Msvm_ComputerSystem"
 
 
@@ -181,7 +183,7 @@ def test_bad_wql(client, query):
 
 
 def test_projection_renders_xml_fragment(client):
-    items, _ = client.enum_all(
+    items, _unused = client.enum_all(
         V2 + "*",
         pull_uri=CS,
         max_elements=10,
@@ -220,7 +222,7 @@ def test_request_state_change_returns_job(hyperv_host, client):
     assert job.status == 200
     assert int(job.one("//*[local-name()='JobState']/text()")) in (3, 4, 7)
     # the job is enumerable by WQL from the moment 4096 is answered
-    items, _ = client.enum_all(
+    items, _unused = client.enum_all(
         V2 + "*", pull_uri=job_uri, max_elements=10, wql=f"SELECT * FROM Msvm_ConcreteJob WHERE InstanceID = '{job_id}'"
     )
     assert len(items) == 1
@@ -424,8 +426,9 @@ def test_cim_datafile_query_get_and_delete_on_the_wire(hyperv_host, client):
     path = "C:\\Hyper-V\\Virtual Hard Disks\\it's-new.vhdx"
     add_file(hyperv_host.host, path, size=4096)
     wql_path = path.replace("\\", "\\\\").replace("'", "\\'")
-    items, _unused = client.enum_all(CIMV2 + "*", pull_uri=df, max_elements=10,
-                                     wql=f"SELECT * FROM CIM_DataFile WHERE Name = '{wql_path}'")
+    items, _unused = client.enum_all(
+        CIMV2 + "*", pull_uri=df, max_elements=10, wql=f"SELECT * FROM CIM_DataFile WHERE Name = '{wql_path}'"
+    )
     assert len(items) == 1 and items[0].tag == f"{{{df}}}CIM_DataFile"
     assert items[0].find(f"{{{df}}}FileSize").text == "4096"
     r = client.get(df, {"Name": path})

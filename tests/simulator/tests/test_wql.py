@@ -22,7 +22,7 @@ def sim():
 
 
 def names(sim, query, ns=NS2):
-    items, _, _ = _run_wql(sim, ns, query)
+    items, _unused, _unused = _run_wql(sim, ns, query)
     return sorted(i.properties.get("ElementName") or i.class_name for i in items)
 
 
@@ -120,7 +120,7 @@ def test_path_system_property(sim):
 
 
 def test_projection(sim):
-    items, cls, opts = _run_wql(sim, NS2, "select Name, ElementName from Msvm_ComputerSystem")
+    _items, cls, opts = _run_wql(sim, NS2, "select Name, ElementName from Msvm_ComputerSystem")
     assert opts["projection"] == ["Name", "ElementName"] and cls == "Msvm_ComputerSystem"
     with pytest.raises(InvalidQuery):
         _run_wql(sim, NS2, "select Bogus from Msvm_ComputerSystem")
@@ -133,14 +133,14 @@ def test_associators_forms(sim):
         f"ASSOCIATORS OF {{Msvm_ComputerSystem.CreationClassName='Msvm_ComputerSystem',Name='{guid.lower()}'}} "
         "WHERE AssocClass = Msvm_SettingsDefineState ResultClass = Msvm_VirtualSystemSettingData"
     )
-    items, cls, _ = _run_wql(sim, NS2, q1)
+    items, cls, _unused = _run_wql(sim, NS2, q1)
     assert [i.class_name for i in items] == ["Msvm_VirtualSystemSettingData"] and cls == "Msvm_VirtualSystemSettingData"
     q2 = (
         f"associators of {{\\\\{sim.host.computer_name}\\Root\\Virtualization\\V2:Msvm_ComputerSystem."
         f'CreationClassName="Msvm_ComputerSystem",Name="{guid}"}} where assocclass=Msvm_SettingsDefineState'
     )
     assert len(_run_wql(sim, NS2, q2)[0]) == 1
-    items, _, opts = _run_wql(sim, NS2, q1 + " KeysOnly")
+    items, _unused, opts = _run_wql(sim, NS2, q1 + " KeysOnly")
     assert opts["keys_only"]
     all_assoc = _run_wql(sim, NS2, f"ASSOCIATORS OF {{{vm.path()}}}")[0]
     assert len(all_assoc) > 1

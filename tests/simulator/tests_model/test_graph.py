@@ -19,9 +19,14 @@ def test_vm_to_settings_and_back(host):
     assert back == [vm]
     parts = host.associators(NS, vssd, "Msvm_VirtualSystemSettingDataComponent")
     classes = {p.class_name for p in parts}
-    assert {"Msvm_ProcessorSettingData", "Msvm_MemorySettingData", "Msvm_ResourceAllocationSettingData",
-            "Msvm_StorageAllocationSettingData", "Msvm_SyntheticEthernetPortSettingData",
-            "Msvm_EthernetPortAllocationSettingData"} <= classes
+    assert {
+        "Msvm_ProcessorSettingData",
+        "Msvm_MemorySettingData",
+        "Msvm_ResourceAllocationSettingData",
+        "Msvm_StorageAllocationSettingData",
+        "Msvm_SyntheticEthernetPortSettingData",
+        "Msvm_EthernetPortAllocationSettingData",
+    } <= classes
     for p in parts:
         assert host.associators(NS, p, "Msvm_VirtualSystemSettingDataComponent", role="PartComponent") == [vssd]
     refs = host.references(NS, vssd, "Msvm_VirtualSystemSettingDataComponent")
@@ -50,8 +55,11 @@ def test_drive_parent_path_ends_with_controller_id(host):
         rasds = settings(host, vm, "Msvm_ResourceAllocationSettingData")
         ctrls = [r for r in rasds if r.properties["ResourceType"] in (5, 6)]
         for d in (r for r in rasds if r.properties["ResourceType"] in (16, 17)):
-            owners = [c for c in ctrls
-                      if d.properties["Parent"].endswith(c.properties["InstanceID"].replace("\\", "\\\\") + '"')]
+            owners = [
+                c
+                for c in ctrls
+                if d.properties["Parent"].endswith(c.properties["InstanceID"].replace("\\", "\\\\") + '"')
+            ]
             assert len(owners) == 1
         for media in settings(host, vm, "Msvm_StorageAllocationSettingData"):
             assert media.properties["ResourceType"] == 31
@@ -62,8 +70,14 @@ def test_running_vm_devices(host):
     vm = vms(host, state="running")[0]
     devs = host.associators(NS, vm, "Msvm_SystemDevice")
     classes = {d.class_name for d in devs}
-    assert {"Msvm_Keyboard", "Msvm_ShutdownComponent", "Msvm_KvpExchangeComponent", "Msvm_HeartbeatComponent",
-            "Msvm_Processor", "Msvm_SyntheticEthernetPort"} <= classes
+    assert {
+        "Msvm_Keyboard",
+        "Msvm_ShutdownComponent",
+        "Msvm_KvpExchangeComponent",
+        "Msvm_HeartbeatComponent",
+        "Msvm_Processor",
+        "Msvm_SyntheticEthernetPort",
+    } <= classes
     kb = host.associators(NS, vm, result_class="Msvm_Keyboard")[0]
     assert kb.properties["DeviceID"] == "Microsoft:DE6CDC86-E1FB-4940-801B-C3C1A26C4DA4"
     rasd = host.associators(NS, kb, "Msvm_SettingsDefineState")[0]
@@ -77,8 +91,9 @@ def test_nic_to_guest_config_and_switch(host):
     vm = vms(host, state="running")[0]
     nic = settings(host, vm, "Msvm_SyntheticEthernetPortSettingData")[0]
     gnac = host.associators(NS, nic, "Msvm_SettingDataComponent")[0]
-    assert gnac.properties["InstanceID"] == (f"Microsoft:GuestNetwork\\{vm.properties['Name']}\\"
-                                             f"{nic.properties['InstanceID'].split(chr(92))[-1]}")
+    assert gnac.properties["InstanceID"] == (
+        f"Microsoft:GuestNetwork\\{vm.properties['Name']}\\{nic.properties['InstanceID'].split(chr(92))[-1]}"
+    )
     conn = settings(host, vm, "Msvm_EthernetPortAllocationSettingData")[0]
     port = host.associators(NS, conn, "Msvm_ElementSettingData", "Msvm_EthernetSwitchPort")[0]
     switch = host.associators(NS, port, "Msvm_SystemDevice", "Msvm_VirtualEthernetSwitch")[0]
@@ -87,10 +102,13 @@ def test_nic_to_guest_config_and_switch(host):
 
 def test_get_case_insensitive_and_partial_selectors(host):
     vm = vms(host)[0]
-    got = host.get(NS, "msvm_computersystem", {"name": vm.properties["Name"].lower(),
-                                                "CREATIONCLASSNAME": "msvm_computersystem"})
+    got = host.get(
+        NS, "msvm_computersystem", {"name": vm.properties["Name"].lower(), "CREATIONCLASSNAME": "msvm_computersystem"}
+    )
     assert got is vm
-    svc = host.get(NS, "Msvm_VirtualSystemManagementService", {"CreationClassName": "Msvm_VirtualSystemManagementService"})
+    svc = host.get(
+        NS, "Msvm_VirtualSystemManagementService", {"CreationClassName": "Msvm_VirtualSystemManagementService"}
+    )
     assert svc.properties["Name"] == "vmms" and svc.properties["SystemName"] == host.computer_name
     with pytest.raises(InvalidSelectors):
         host.get(NS, "Msvm_ComputerSystem", {"Bogus": "x"})
@@ -127,14 +145,20 @@ def test_invoke_errors(host):
     with pytest.raises(InvalidParameter):
         host.invoke(NS, "Msvm_ComputerSystem", vm.key_selectors(), "RequestStateChange", {"RequestedState": "x"})
     with pytest.raises(NotFound):
-        host.invoke(NS, "Msvm_ComputerSystem", {"CreationClassName": "Msvm_ComputerSystem", "Name": "0"},
-                    "RequestStateChange", {"RequestedState": "2"})
+        host.invoke(
+            NS,
+            "Msvm_ComputerSystem",
+            {"CreationClassName": "Msvm_ComputerSystem", "Name": "0"},
+            "RequestStateChange",
+            {"RequestedState": "2"},
+        )
     # a method of the schema without an implementation answers "not supported"
     assert host.invoke(NS, "Msvm_ComputerSystem", vm.key_selectors(), "InjectNonMaskableInterrupt", {})[0] == 32770
 
 
-@pytest.mark.parametrize("persona, cls", [("2012r2", "Msvm_ResourceAllocationSettingData"),
-                                          ("2019", "Msvm_SerialPortSettingData")])
+@pytest.mark.parametrize(
+    "persona, cls", [("2012r2", "Msvm_ResourceAllocationSettingData"), ("2019", "Msvm_SerialPortSettingData")]
+)
 def test_com_ports_class_per_persona(clock, persona, cls):
     from tests.simulator.model import build_host
 

@@ -16,23 +16,49 @@ CIMV2 = "root/cimv2"
 
 
 def define(host, clock, name):
-    rv, out = host.invoke(NS, SVC, VSMS, "DefineSystem",
-                          {"SystemSettings": emb("Msvm_VirtualSystemSettingData", ElementName=name)})
+    rv, out = host.invoke(
+        NS, SVC, VSMS, "DefineSystem", {"SystemSettings": emb("Msvm_VirtualSystemSettingData", ElementName=name)}
+    )
     assert rv == 4096 and finish(host, clock, out).properties["JobState"] == 7
     return host.resolve(out["ResultingSystem"])
 
 
 def add_nic(host, vm, switch=None):
     vssd = vssd_of(host, vm)
-    rv, out = invoke(host, SVC, None, "AddResourceSettings", AffectedConfiguration=vssd.ref(), ResourceSettings=[
-        emb("Msvm_SyntheticEthernetPortSettingData", ResourceType="10",
-            ResourceSubType="Microsoft:Hyper-V:Synthetic Ethernet Port", ElementName="Network Adapter")])
+    rv, out = invoke(
+        host,
+        SVC,
+        None,
+        "AddResourceSettings",
+        AffectedConfiguration=vssd.ref(),
+        ResourceSettings=[
+            emb(
+                "Msvm_SyntheticEthernetPortSettingData",
+                ResourceType="10",
+                ResourceSubType="Microsoft:Hyper-V:Synthetic Ethernet Port",
+                ElementName="Network Adapter",
+            )
+        ],
+    )
     assert rv == 0
     nic = host.resolve(out["ResultingResourceSettings"][0])
     if switch is not None:
-        rv, out = invoke(host, SVC, None, "AddResourceSettings", AffectedConfiguration=vssd.ref(), ResourceSettings=[
-            emb("Msvm_EthernetPortAllocationSettingData", Parent=nic.path(), HostResource=[switch.path()],
-                ResourceType="33", ResourceSubType="Microsoft:Hyper-V:Ethernet Connection")])
+        rv, out = invoke(
+            host,
+            SVC,
+            None,
+            "AddResourceSettings",
+            AffectedConfiguration=vssd.ref(),
+            ResourceSettings=[
+                emb(
+                    "Msvm_EthernetPortAllocationSettingData",
+                    Parent=nic.path(),
+                    HostResource=[switch.path()],
+                    ResourceType="33",
+                    ResourceSubType="Microsoft:Hyper-V:Ethernet Connection",
+                )
+            ],
+        )
         assert rv == 0
     return nic
 
@@ -79,7 +105,7 @@ def test_new_vm_gets_guest_data_after_the_guest_delay(host, clock):
     vm = define(host, clock, "Demo VM_01")
     nic_a, nic_b, loose = add_nic(host, vm, sw_a), add_nic(host, vm, sw_b), add_nic(host, vm)
     assert kvp(host, vm) is None  # off: no KVP component at all
-    rv, out = invoke(host, "Msvm_ComputerSystem", vm, "RequestStateChange", RequestedState="2")
+    rv, _out = invoke(host, "Msvm_ComputerSystem", vm, "RequestStateChange", RequestedState="2")
     assert rv == 4096
     clock.advance(host.timing.transition_s + 0.01)
     host.advance()
@@ -172,22 +198,39 @@ def test_datafile_follows_new_files_and_refuses_files_in_use(host, clock):
     add_file(host, "C:\\Temp\\new.vhdx", size=42)
     assert host.get(CIMV2, "CIM_DataFile", {"Name": "c:\\temp\\new.vhdx"}).properties["FileSize"] == 42
     running = next(v for v in host.instances(NS, "Msvm_ComputerSystem") if v.values.get("_state") == "running")
-    disk = next(m.properties["HostResource"][0] for m in settings(host, running, "Msvm_StorageAllocationSettingData")
-                if m.properties["ResourceSubType"] == "Microsoft:Hyper-V:Virtual Hard Disk")
+    disk = next(
+        m.properties["HostResource"][0]
+        for m in settings(host, running, "Msvm_StorageAllocationSettingData")
+        if m.properties["ResourceSubType"] == "Microsoft:Hyper-V:Virtual Hard Disk"
+    )
     assert host.invoke(CIMV2, "CIM_DataFile", {"Name": disk}, "Delete", {})[0] == 15  # sharing violation
     change_state(host, clock, running, 3)
     assert host.invoke(CIMV2, "CIM_DataFile", {"Name": disk}, "Delete", {})[0] == 0
-    host.files["c:\\windows\\system32\\vmms.exe"] = {"path": "C:\\Windows\\System32\\vmms.exe", "kind": None,
-                                                      "size": 1, "parent": None}
+    host.files["c:\\windows\\system32\\vmms.exe"] = {
+        "path": "C:\\Windows\\System32\\vmms.exe",
+        "kind": None,
+        "size": 1,
+        "parent": None,
+    }
     assert host.invoke(CIMV2, "CIM_DataFile", {"Name": "c:\\windows\\system32\\vmms.exe"}, "Delete", {})[0] == 2
 
 
 def test_host_computer_system_nil_properties(host):
     cs = host.get(NS, "Msvm_ComputerSystem", {"CreationClassName": "Msvm_ComputerSystem", "Name": host.computer_name})
-    for name in ("FailedOverReplicationType", "InstallDate", "LastApplicationConsistentReplicationTime",
-                 "LastReplicationTime", "LastReplicationType", "LastSuccessfulBackupTime", "PrimaryOwnerName",
-                 "ReplicationHealth", "ReplicationMode", "ReplicationState", "TimeOfLastConfigurationChange",
-                 "TimeOfLastStateChange"):
+    for name in (
+        "FailedOverReplicationType",
+        "InstallDate",
+        "LastApplicationConsistentReplicationTime",
+        "LastReplicationTime",
+        "LastReplicationType",
+        "LastSuccessfulBackupTime",
+        "PrimaryOwnerName",
+        "ReplicationHealth",
+        "ReplicationMode",
+        "ReplicationState",
+        "TimeOfLastConfigurationChange",
+        "TimeOfLastStateChange",
+    ):
         assert cs.properties[name] is None, name
     vm = next(v for v in host.instances(NS, "Msvm_ComputerSystem") if v.values.get("_state"))
     assert vm.properties["LastSuccessfulBackupTime"] is None and vm.properties["InstallDate"] is not None

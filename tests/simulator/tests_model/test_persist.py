@@ -8,10 +8,17 @@ from .conftest import NS, FakeClock, invoke, job_of, vms
 def _snapshot(host):
     out = []
     for ns in ("root/virtualization/v2", "root/cimv2"):
-        for cls in ("CIM_ManagedElement", "Win32_ComputerSystemProduct") if ns == "root/cimv2" else ("CIM_ManagedElement",):
+        for cls in (
+            ("CIM_ManagedElement", "Win32_ComputerSystemProduct") if ns == "root/cimv2" else ("CIM_ManagedElement",)
+        ):
             for i in host.instances(ns, cls):
-                out.append((i.class_name, json.dumps(i.key_selectors(), sort_keys=True),
-                            json.dumps({k: str(v) for k, v in i.properties.items()}, sort_keys=True)))
+                out.append(
+                    (
+                        i.class_name,
+                        json.dumps(i.key_selectors(), sort_keys=True),
+                        json.dumps({k: str(v) for k, v in i.properties.items()}, sort_keys=True),
+                    )
+                )
     return sorted(out)
 
 
@@ -45,5 +52,6 @@ def test_v1_round_trip(clock):
     h = build_host("2008r2", vms=5, switches=2, seed=1, clock=clock)
     h2 = Host.from_json(json.loads(json.dumps(h.to_json())), clock=clock)
     ns = "root/virtualization"
-    assert [i.properties for i in h.instances(ns, "CIM_ManagedElement")] == \
-        [i.properties for i in h2.instances(ns, "CIM_ManagedElement")]
+    assert [i.properties for i in h.instances(ns, "CIM_ManagedElement")] == [
+        i.properties for i in h2.instances(ns, "CIM_ManagedElement")
+    ]

@@ -17,8 +17,15 @@ def test_properties_in_case_insensitive_alphabetical_order():
 def test_vm_computer_system_property_set_matches_a_recent_host():
     # the element set of a real 2016+ VM instance (capture CS-A), null arrays included by the schema
     names = {p.name for p in build_schema("2025").get_class(NS, "Msvm_ComputerSystem").properties}
-    for n in ("EnhancedSessionModeState", "HwThreadsPerCoreRealized", "ManagementVtlImageFileName",
-              "OnTimeInMilliseconds", "ProcessID", "TimeOfLastConfigurationChange", "TransitioningToState"):
+    for n in (
+        "EnhancedSessionModeState",
+        "HwThreadsPerCoreRealized",
+        "ManagementVtlImageFileName",
+        "OnTimeInMilliseconds",
+        "ProcessID",
+        "TimeOfLastConfigurationChange",
+        "TransitioningToState",
+    ):
         assert n in names
 
 
@@ -40,8 +47,12 @@ def test_device_setting_classes_are_siblings_not_subclasses_of_rasd():
 
 def test_keys_and_methods():
     s = build_schema("2022")
-    assert s.get_class(NS, "msvm_keyboard").keys == ("CreationClassName", "DeviceID", "SystemCreationClassName",
-                                                     "SystemName")
+    assert s.get_class(NS, "msvm_keyboard").keys == (
+        "CreationClassName",
+        "DeviceID",
+        "SystemCreationClassName",
+        "SystemName",
+    )
     assert s.get_class(NS, "Msvm_ConcreteJob").keys == ("InstanceID",)
     ds = s.get_class(NS, "Msvm_VirtualSystemManagementService").method("definesystem")
     p = ds.param("ResourceSettings")

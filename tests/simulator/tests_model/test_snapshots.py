@@ -36,9 +36,9 @@ def test_create_snapshot_links_and_job_elements(host, clock):
 
 def test_snapshot_chain_and_destroy_reparents(host, clock):
     vm = next(v for v in vms(host, state="off") if not host.associators(NS, v, "Msvm_SnapshotOfVirtualSystem"))
-    a, _ = _create(host, clock, vm)
-    b, _ = _create(host, clock, vm)
-    c, _ = _create(host, clock, vm)
+    a, _unused = _create(host, clock, vm)
+    b, _unused = _create(host, clock, vm)
+    c, _unused = _create(host, clock, vm)
     assert b.properties["Parent"] == a.path() and c.properties["Parent"] == b.path()
     assert host.associators(NS, a, "Msvm_ParentChildSettingData", role="Antecedent") == [b]
     rv, out = invoke(host, SNAP, None, "DestroySnapshot", AffectedSnapshot=b.ref())
@@ -57,7 +57,7 @@ def test_apply_snapshot_restores_settings_and_state(host, clock):
     vm = vms(host, state="running")[0]
     mem = settings(host, vm, "Msvm_MemorySettingData")[0]
     before = mem.properties["VirtualQuantity"]
-    snap, _ = _create(host, clock, vm)
+    snap, _unused = _create(host, clock, vm)
     rv, _out = invoke(host, SNAP, None, "ApplySnapshot", Snapshot=snap.ref())
     assert rv == 32775  # running VM
     set_state(host, vm, "off")
@@ -73,11 +73,18 @@ def test_apply_snapshot_restores_settings_and_state(host, clock):
 
 def test_rename_snapshot_and_refusals(host, clock):
     vm = vms(host, state="off")[0]
-    snap, _ = _create(host, clock, vm)
+    snap, _unused = _create(host, clock, vm)
     from .conftest import emb
 
-    rv, out = invoke(host, "Msvm_VirtualSystemManagementService", None, "ModifySystemSettings", SystemSettings=emb(
-        "Msvm_VirtualSystemSettingData", InstanceID=snap.properties["InstanceID"], ElementName="before upgrade"))
+    rv, out = invoke(
+        host,
+        "Msvm_VirtualSystemManagementService",
+        None,
+        "ModifySystemSettings",
+        SystemSettings=emb(
+            "Msvm_VirtualSystemSettingData", InstanceID=snap.properties["InstanceID"], ElementName="before upgrade"
+        ),
+    )
     assert rv == 4096 and finish(host, clock, out).properties["JobState"] == 7
     assert snap.properties["ElementName"] == "before upgrade"
     assert vm.properties["ElementName"] != "before upgrade"

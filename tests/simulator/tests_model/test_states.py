@@ -7,11 +7,17 @@ from .conftest import NS, finish, invoke, job_of, vms
 
 # G8 / table 6.3: allowed (from EnabledState, RequestedState) -> (transitional, final EnabledState)
 ALLOWED = {
-    (3, 2): (10, 2), (6, 2): (10, 2), (9, 2): (32777, 2),
-    (2, 3): (4, 3), (9, 3): (4, 3), (6, 3): (4, 3),
-    (2, 6): (32773, 6), (9, 6): (32773, 6),
+    (3, 2): (10, 2),
+    (6, 2): (10, 2),
+    (9, 2): (32777, 2),
+    (2, 3): (4, 3),
+    (9, 3): (4, 3),
+    (6, 3): (4, 3),
+    (2, 6): (32773, 6),
+    (9, 6): (32773, 6),
     (2, 9): (32776, 9),
-    (2, 10): (10, 2), (2, 11): (10, 2),
+    (2, 10): (10, 2),
+    (2, 11): (10, 2),
     (2, 4): (4, 3),
 }
 STABLE = {"off": 3, "running": 2, "saved": 6, "paused": 9}
@@ -190,11 +196,24 @@ def test_job_get_error(host, clock):
     from .conftest import emb
 
     vm = vms(host, state="off")[0]
-    mem = next(s for s in host.associators(NS, host.associators(NS, vm, "Msvm_SettingsDefineState")[0],
-                                           "Msvm_VirtualSystemSettingDataComponent", "Msvm_MemorySettingData"))
-    _rv, out = invoke(host, "Msvm_VirtualSystemManagementService", None, "ModifyResourceSettings",
-                      ResourceSettings=[emb("Msvm_MemorySettingData", InstanceID=mem.properties["InstanceID"],
-                                            VirtualQuantity="1025")])
+    mem = next(
+        s
+        for s in host.associators(
+            NS,
+            host.associators(NS, vm, "Msvm_SettingsDefineState")[0],
+            "Msvm_VirtualSystemSettingDataComponent",
+            "Msvm_MemorySettingData",
+        )
+    )
+    _rv, out = invoke(
+        host,
+        "Msvm_VirtualSystemManagementService",
+        None,
+        "ModifyResourceSettings",
+        ResourceSettings=[
+            emb("Msvm_MemorySettingData", InstanceID=mem.properties["InstanceID"], VirtualQuantity="1025")
+        ],
+    )
     job = job_of(host, out)
     assert invoke(host, "Msvm_ConcreteJob", job, "GetError") == (0, {"Error": None})
     clock.advance(5)
@@ -211,8 +230,14 @@ def test_no_guest_address_on_a_disconnected_adapter(host, clock):
     nic = host.resolve(conn.properties["Parent"])
     gnac = host.associators(NS, nic, "Msvm_SettingDataComponent")[0]
     assert gnac.properties["IPAddresses"]
-    rv, _ = invoke(host, "Msvm_VirtualSystemManagementService", None, "ModifyResourceSettings",
-                   ResourceSettings=[emb("Msvm_EthernetPortAllocationSettingData",
-                                         InstanceID=conn.properties["InstanceID"], HostResource=[])])
+    rv, _unused = invoke(
+        host,
+        "Msvm_VirtualSystemManagementService",
+        None,
+        "ModifyResourceSettings",
+        ResourceSettings=[
+            emb("Msvm_EthernetPortAllocationSettingData", InstanceID=conn.properties["InstanceID"], HostResource=[])
+        ],
+    )
     assert rv == 0 and conn.properties["HostResource"] is None
     assert gnac.properties["IPAddresses"] is None and gnac.properties["ProtocolIFType"] == 0

@@ -4,8 +4,9 @@ IMS = "Msvm_ImageManagementService"
 
 
 def _create(host, **props):
-    return invoke(host, IMS, None, "CreateVirtualHardDisk",
-                  VirtualDiskSettingData=emb("Msvm_VirtualHardDiskSettingData", **props))
+    return invoke(
+        host, IMS, None, "CreateVirtualHardDisk", VirtualDiskSettingData=emb("Msvm_VirtualHardDiskSettingData", **props)
+    )
 
 
 def test_create_vhdx_appears_after_the_storage_job(host, clock):

@@ -4,8 +4,14 @@ SVC = "Msvm_VirtualEthernetSwitchManagementService"
 
 
 def _define(host, name, ports=()):
-    return invoke(host, SVC, None, "DefineSystem", SystemSettings=emb(
-        "Msvm_VirtualEthernetSwitchSettingData", ElementName=name), ResourceSettings=list(ports))
+    return invoke(
+        host,
+        SVC,
+        None,
+        "DefineSystem",
+        SystemSettings=emb("Msvm_VirtualEthernetSwitchSettingData", ElementName=name),
+        ResourceSettings=list(ports),
+    )
 
 
 def test_define_private_and_internal(host, clock):
@@ -17,8 +23,11 @@ def test_define_private_and_internal(host, clock):
     assert vessd.properties["InstanceID"] == f"Microsoft:{sw.properties['Name']}"
     assert host.associators(NS, vessd, "Msvm_VirtualEthernetSwitchSettingDataComponent") == []
     hcs = host.get(NS, "Msvm_ComputerSystem", {"CreationClassName": "Msvm_ComputerSystem", "Name": host.computer_name})
-    rv, out = _define(host, "int", [emb("Msvm_EthernetPortAllocationSettingData", ElementName="int_Internal",
-                                        HostResource=[hcs.path()])])
+    rv, out = _define(
+        host,
+        "int",
+        [emb("Msvm_EthernetPortAllocationSettingData", ElementName="int_Internal", HostResource=[hcs.path()])],
+    )
     sw = host.resolve(out["ResultingSystem"])
     ports = host.associators(NS, sw, "Msvm_SystemDevice", "Msvm_EthernetSwitchPort")
     assert len(ports) == 1
@@ -39,14 +48,31 @@ def test_modify_add_remove_destroy(host, clock):
     _rv, out = _define(host, "lab")
     sw = host.resolve(out["ResultingSystem"])
     vessd = host.associators(NS, sw, "Msvm_SettingsDefineState")[0]
-    rv, out = invoke(host, SVC, None, "ModifySystemSettings", SystemSettings=emb(
-        "Msvm_VirtualEthernetSwitchSettingData", InstanceID=vessd.properties["InstanceID"], ElementName="lab2",
-        Notes=["n"]))
+    rv, out = invoke(
+        host,
+        SVC,
+        None,
+        "ModifySystemSettings",
+        SystemSettings=emb(
+            "Msvm_VirtualEthernetSwitchSettingData",
+            InstanceID=vessd.properties["InstanceID"],
+            ElementName="lab2",
+            Notes=["n"],
+        ),
+    )
     assert rv == 4096 and finish(host, clock, out).properties["JobState"] == 7
     assert sw.properties["ElementName"] == "lab2" and vessd.properties["Notes"] == ["n"]
     hcs = host.get(NS, "Msvm_ComputerSystem", {"CreationClassName": "Msvm_ComputerSystem", "Name": host.computer_name})
-    rv, out = invoke(host, SVC, None, "AddResourceSettings", AffectedConfiguration=vessd.ref(), ResourceSettings=[
-        emb("Msvm_EthernetPortAllocationSettingData", ElementName="lab2_Internal", HostResource=[hcs.path()])])
+    rv, out = invoke(
+        host,
+        SVC,
+        None,
+        "AddResourceSettings",
+        AffectedConfiguration=vessd.ref(),
+        ResourceSettings=[
+            emb("Msvm_EthernetPortAllocationSettingData", ElementName="lab2_Internal", HostResource=[hcs.path()])
+        ],
+    )
     assert rv == 0
     port = host.resolve(out["ResultingResourceSettings"][0])
     assert port.properties["InstanceID"].startswith(f"Microsoft:{sw.properties['Name']}\\")
@@ -67,12 +93,32 @@ def test_destroying_a_switch_disconnects_vm_nics(host, clock):
 
 
 def test_switch_refusals(host, clock):
-    assert invoke(host, SVC, None, "DefineSystem", SystemSettings=emb(
-        "Msvm_VirtualEthernetSwitchSettingData", ElementName="x" * 101))[0] == 32773
-    assert invoke(host, SVC, None, "DefineSystem", SystemSettings=emb(
-        "Msvm_VirtualEthernetSwitchSettingData", ElementName="bad"), ResourceSettings=[
-        emb("Msvm_EthernetPortAllocationSettingData", HostResource=["\\\\H\\root\\virtualization\\v2:Nope.Id=\"1\""])
-    ])[0] == 32773
+    assert (
+        invoke(
+            host,
+            SVC,
+            None,
+            "DefineSystem",
+            SystemSettings=emb("Msvm_VirtualEthernetSwitchSettingData", ElementName="x" * 101),
+        )[0]
+        == 32773
+    )
+    assert (
+        invoke(
+            host,
+            SVC,
+            None,
+            "DefineSystem",
+            SystemSettings=emb("Msvm_VirtualEthernetSwitchSettingData", ElementName="bad"),
+            ResourceSettings=[
+                emb(
+                    "Msvm_EthernetPortAllocationSettingData",
+                    HostResource=['\\\\H\\root\\virtualization\\v2:Nope.Id="1"'],
+                )
+            ],
+        )[0]
+        == 32773
+    )
     vm = vms(host)[0]
     conn = settings(host, vm, "Msvm_EthernetPortAllocationSettingData")[0]
     # a VM's connection is not a switch port

@@ -54,29 +54,78 @@ def test_v1_state_codes(v1host, clock):
 
 
 def test_v1_define_add_modify(v1host, clock):
-    rv, out = invoke(v1host, SVC, None, "DefineVirtualSystem", V1, SystemSettingData=emb(
-        "Msvm_VirtualSystemGlobalSettingData", ElementName="legacy"))
+    rv, out = invoke(
+        v1host,
+        SVC,
+        None,
+        "DefineVirtualSystem",
+        V1,
+        SystemSettingData=emb("Msvm_VirtualSystemGlobalSettingData", ElementName="legacy"),
+    )
     assert rv == 0 and out["DefinedSystem"].class_name == "Msvm_ComputerSystem"
     vm = v1host.resolve(out["DefinedSystem"])
     assert vm.properties["ElementName"] == "legacy"
-    mem = v1host.associators(V1, vssd_of(v1host, vm, V1), "Msvm_VirtualSystemSettingDataComponent",
-                             "Msvm_MemorySettingData")[0]
-    rv, _ = invoke(v1host, SVC, None, "ModifyVirtualSystemResources", V1, ComputerSystem=vm.ref(),
-                   ResourceSettingData=[emb("Msvm_MemorySettingData", InstanceID=mem.properties["InstanceID"],
-                                            VirtualQuantity="2048")])
+    mem = v1host.associators(
+        V1, vssd_of(v1host, vm, V1), "Msvm_VirtualSystemSettingDataComponent", "Msvm_MemorySettingData"
+    )[0]
+    rv, _unused = invoke(
+        v1host,
+        SVC,
+        None,
+        "ModifyVirtualSystemResources",
+        V1,
+        ComputerSystem=vm.ref(),
+        ResourceSettingData=[
+            emb("Msvm_MemorySettingData", InstanceID=mem.properties["InstanceID"], VirtualQuantity="2048")
+        ],
+    )
     assert rv == 0 and mem.properties["VirtualQuantity"] == 2048
-    rv, _ = invoke(v1host, SVC, None, "ModifyVirtualSystemResources", V1, ComputerSystem=vm.ref(),
-                   ResourceSettingData=[emb("Msvm_MemorySettingData", InstanceID=mem.properties["InstanceID"],
-                                            VirtualQuantity="2049")])
+    rv, _unused = invoke(
+        v1host,
+        SVC,
+        None,
+        "ModifyVirtualSystemResources",
+        V1,
+        ComputerSystem=vm.ref(),
+        ResourceSettingData=[
+            emb("Msvm_MemorySettingData", InstanceID=mem.properties["InstanceID"], VirtualQuantity="2049")
+        ],
+    )
     assert rv == 32773
-    ide = next(r for r in v1host.associators(V1, vssd_of(v1host, vm, V1), "Msvm_VirtualSystemSettingDataComponent",
-                                              "Msvm_ResourceAllocationSettingData") if r.properties["ResourceType"] == 5)
-    rv, out = invoke(v1host, SVC, None, "AddVirtualSystemResources", V1, TargetSystem=vm.ref(), ResourceSettingData=[
-        emb("Msvm_ResourceAllocationSettingData", ResourceType="22", ResourceSubType="Microsoft Synthetic Disk Drive",
-            Parent=ide.path(), Address="1")])
+    ide = next(
+        r
+        for r in v1host.associators(
+            V1, vssd_of(v1host, vm, V1), "Msvm_VirtualSystemSettingDataComponent", "Msvm_ResourceAllocationSettingData"
+        )
+        if r.properties["ResourceType"] == 5
+    )
+    rv, out = invoke(
+        v1host,
+        SVC,
+        None,
+        "AddVirtualSystemResources",
+        V1,
+        TargetSystem=vm.ref(),
+        ResourceSettingData=[
+            emb(
+                "Msvm_ResourceAllocationSettingData",
+                ResourceType="22",
+                ResourceSubType="Microsoft Synthetic Disk Drive",
+                Parent=ide.path(),
+                Address="1",
+            )
+        ],
+    )
     assert rv == 0 and len(out["NewResources"]) == 1
-    rv, _ = invoke(v1host, SVC, None, "ModifyVirtualSystem", V1, ComputerSystem=vm.ref(), SystemSettingData=emb(
-        "Msvm_VirtualSystemGlobalSettingData", ElementName="legacy2", AutomaticStartupAction="2"))
+    rv, _unused = invoke(
+        v1host,
+        SVC,
+        None,
+        "ModifyVirtualSystem",
+        V1,
+        ComputerSystem=vm.ref(),
+        SystemSettingData=emb("Msvm_VirtualSystemGlobalSettingData", ElementName="legacy2", AutomaticStartupAction="2"),
+    )
     assert rv == 0 and vm.properties["ElementName"] == "legacy2"
     rv, out = invoke(v1host, SVC, None, "CreateVirtualSystemSnapshot", V1, SourceSystem=vm.ref())
     assert rv == 4096 and v1host.resolve(out["SnapshotSettingData"]).properties["SettingType"] == 5
@@ -85,20 +134,50 @@ def test_v1_define_add_modify(v1host, clock):
 
 
 def test_v1_image_and_switch_services(v1host, clock):
-    rv, out = invoke(v1host, "Msvm_ImageManagementService", None, "CreateDynamicVirtualHardDisk", V1,
-                     Path="C:\\Hyper-V\\Virtual Hard Disks\\v1.vhd", MaxInternalSize=str(1 << 30))
+    rv, out = invoke(
+        v1host,
+        "Msvm_ImageManagementService",
+        None,
+        "CreateDynamicVirtualHardDisk",
+        V1,
+        Path="C:\\Hyper-V\\Virtual Hard Disks\\v1.vhd",
+        MaxInternalSize=str(1 << 30),
+    )
     assert rv == 4096 and out["Job"].class_name == "Msvm_StorageJob"
     assert finish(v1host, clock, out, V1).properties["JobState"] == 7
-    rv, out = invoke(v1host, "Msvm_ImageManagementService", None, "GetVirtualHardDiskInfo", V1,
-                     Path="C:\\Hyper-V\\Virtual Hard Disks\\v1.vhd")
+    rv, out = invoke(
+        v1host,
+        "Msvm_ImageManagementService",
+        None,
+        "GetVirtualHardDiskInfo",
+        V1,
+        Path="C:\\Hyper-V\\Virtual Hard Disks\\v1.vhd",
+    )
     assert rv == 0 and out["Info"].properties["MaxInternalSize"] == 1 << 30
-    rv, out = invoke(v1host, "Msvm_VirtualSwitchManagementService", None, "CreateSwitch", V1,
-                     Name="A0A0A0A0-0000-4000-8000-000000000001", FriendlyName="v1sw", NumLearnableAddresses="1024",
-                     ScopeOfResidence="")
+    rv, out = invoke(
+        v1host,
+        "Msvm_VirtualSwitchManagementService",
+        None,
+        "CreateSwitch",
+        V1,
+        Name="A0A0A0A0-0000-4000-8000-000000000001",
+        FriendlyName="v1sw",
+        NumLearnableAddresses="1024",
+        ScopeOfResidence="",
+    )
     assert rv == 0 and v1host.resolve(out["CreatedVirtualSwitch"]).properties["ElementName"] == "v1sw"
     sw = v1host.resolve(out["CreatedVirtualSwitch"])
-    rv, out = invoke(v1host, "Msvm_VirtualSwitchManagementService", None, "CreateSwitchPort", V1,
-                     VirtualSwitch=sw.ref(), Name="p1", FriendlyName="port", ScopeOfResidence="")
+    rv, out = invoke(
+        v1host,
+        "Msvm_VirtualSwitchManagementService",
+        None,
+        "CreateSwitchPort",
+        V1,
+        VirtualSwitch=sw.ref(),
+        Name="p1",
+        FriendlyName="port",
+        ScopeOfResidence="",
+    )
     assert rv == 0 and out["CreatedSwitchPort"].class_name == "Msvm_SwitchPort"
 
 
@@ -134,10 +213,31 @@ def test_v1_rename_snapshot_through_modify_virtual_system(v1host, clock):
     name = vm.properties["ElementName"]
     _rv, out = invoke(v1host, SVC, None, "CreateVirtualSystemSnapshot", V1, SourceSystem=vm.ref())
     snap = v1host.resolve(out["SnapshotSettingData"])
-    rv, res = invoke(v1host, SVC, None, "ModifyVirtualSystem", V1, ComputerSystem=vm.ref(), SystemSettingData=emb(
-        "Msvm_VirtualSystemSettingData", InstanceID=snap.properties["InstanceID"], ElementName="before patch"))
+    rv, res = invoke(
+        v1host,
+        SVC,
+        None,
+        "ModifyVirtualSystem",
+        V1,
+        ComputerSystem=vm.ref(),
+        SystemSettingData=emb(
+            "Msvm_VirtualSystemSettingData", InstanceID=snap.properties["InstanceID"], ElementName="before patch"
+        ),
+    )
     assert rv == 0 and res["ModifiedSettingData"] == snap.ref()
     assert snap.properties["ElementName"] == "before patch" and vm.properties["ElementName"] == name
     other = vms(v1host, V1)[1]
-    assert invoke(v1host, SVC, None, "ModifyVirtualSystem", V1, ComputerSystem=other.ref(), SystemSettingData=emb(
-        "Msvm_VirtualSystemSettingData", InstanceID=snap.properties["InstanceID"], ElementName="x"))[0] == 32773
+    assert (
+        invoke(
+            v1host,
+            SVC,
+            None,
+            "ModifyVirtualSystem",
+            V1,
+            ComputerSystem=other.ref(),
+            SystemSettingData=emb(
+                "Msvm_VirtualSystemSettingData", InstanceID=snap.properties["InstanceID"], ElementName="x"
+            ),
+        )[0]
+        == 32773
+    )

@@ -6,8 +6,7 @@ SVC = "Msvm_VirtualSystemManagementService"
 
 
 def define(host, **props):
-    return host.invoke(NS, SVC, VSMS, "DefineSystem",
-                       {"SystemSettings": emb("Msvm_VirtualSystemSettingData", **props)})
+    return host.invoke(NS, SVC, VSMS, "DefineSystem", {"SystemSettings": emb("Msvm_VirtualSystemSettingData", **props)})
 
 
 def _new_vm(host, clock, gen=1, name="new"):
@@ -44,43 +43,97 @@ def test_modify_system_settings(host, clock):
     vm = vms(host, state="off")[0]
     vssd = vssd_of(host, vm)
     iid = vssd.properties["InstanceID"]
-    rv, out = invoke(host, SVC, None, "ModifySystemSettings", SystemSettings=emb(
-        "Msvm_VirtualSystemSettingData", InstanceID=iid, ElementName="renamed", Notes=["a note"],
-        AutomaticStartupAction="4"))
+    rv, out = invoke(
+        host,
+        SVC,
+        None,
+        "ModifySystemSettings",
+        SystemSettings=emb(
+            "Msvm_VirtualSystemSettingData",
+            InstanceID=iid,
+            ElementName="renamed",
+            Notes=["a note"],
+            AutomaticStartupAction="4",
+        ),
+    )
     assert rv == 4096 and finish(host, clock, out).properties["JobState"] == 7
     assert vm.properties["ElementName"] == "renamed"
     assert vssd.properties["Notes"] == ["a note"] and vssd.properties["AutomaticStartupAction"] == 4
     # read-only property with a different value -> job failure (G11); same value -> ignored
-    _rv, out = invoke(host, SVC, None, "ModifySystemSettings", SystemSettings=emb(
-        "Msvm_VirtualSystemSettingData", InstanceID=iid, VirtualSystemSubType="Microsoft:Hyper-V:SubType:9"))
+    _rv, out = invoke(
+        host,
+        SVC,
+        None,
+        "ModifySystemSettings",
+        SystemSettings=emb(
+            "Msvm_VirtualSystemSettingData", InstanceID=iid, VirtualSystemSubType="Microsoft:Hyper-V:SubType:9"
+        ),
+    )
     job = finish(host, clock, out)
     assert job.properties["JobState"] == 10 and job.properties["ErrorCode"] == 32773
-    _rv, out = invoke(host, SVC, None, "ModifySystemSettings", SystemSettings=emb(
-        "Msvm_VirtualSystemSettingData", InstanceID=iid, VirtualSystemType="Microsoft:Hyper-V:System:Realized",
-        AutomaticStartupAction="9"))
+    _rv, out = invoke(
+        host,
+        SVC,
+        None,
+        "ModifySystemSettings",
+        SystemSettings=emb(
+            "Msvm_VirtualSystemSettingData",
+            InstanceID=iid,
+            VirtualSystemType="Microsoft:Hyper-V:System:Realized",
+            AutomaticStartupAction="9",
+        ),
+    )
     assert finish(host, clock, out).properties["ErrorCode"] == 32773
     assert vssd.properties["AutomaticStartupAction"] == 4
 
 
 def _ide0(host, vm):
-    return next(r for r in settings(host, vm, "Msvm_ResourceAllocationSettingData")
-                if r.properties["ResourceType"] == 5 and r.properties["Address"] == "0")
+    return next(
+        r
+        for r in settings(host, vm, "Msvm_ResourceAllocationSettingData")
+        if r.properties["ResourceType"] == 5 and r.properties["Address"] == "0"
+    )
 
 
 def test_add_disk_libvirt_style(host, clock):
     vm = _new_vm(host, clock)
     vssd = vssd_of(host, vm)
-    rv, out = invoke(host, SVC, None, "AddResourceSettings", AffectedConfiguration=vssd.ref(), ResourceSettings=[
-        emb("Msvm_ResourceAllocationSettingData", Parent=_ide0(host, vm).path(), AddressOnParent="1",
-            ResourceType="17", ResourceSubType="Microsoft:Hyper-V:Synthetic Disk Drive")])
+    rv, out = invoke(
+        host,
+        SVC,
+        None,
+        "AddResourceSettings",
+        AffectedConfiguration=vssd.ref(),
+        ResourceSettings=[
+            emb(
+                "Msvm_ResourceAllocationSettingData",
+                Parent=_ide0(host, vm).path(),
+                AddressOnParent="1",
+                ResourceType="17",
+                ResourceSubType="Microsoft:Hyper-V:Synthetic Disk Drive",
+            )
+        ],
+    )
     assert rv == 0 and "Job" not in out
     drive = host.resolve(out["ResultingResourceSettings"][0])
     assert drive.properties["InstanceID"].endswith("\\83F8638B-8DCA-4152-9EDA-2CA8B33039B4\\0\\1\\D")
     # media labelled as RASD (libvirt) become a Msvm_StorageAllocationSettingData
-    rv, out = invoke(host, SVC, None, "AddResourceSettings", AffectedConfiguration=vssd.ref(), ResourceSettings=[
-        emb("Msvm_ResourceAllocationSettingData", Parent=drive.path(), ResourceType="31",
-            ResourceSubType="Microsoft:Hyper-V:Virtual Hard Disk",
-            HostResource=["C:\\Hyper-V\\Virtual Hard Disks\\base-2022.vhdx"])])
+    rv, out = invoke(
+        host,
+        SVC,
+        None,
+        "AddResourceSettings",
+        AffectedConfiguration=vssd.ref(),
+        ResourceSettings=[
+            emb(
+                "Msvm_ResourceAllocationSettingData",
+                Parent=drive.path(),
+                ResourceType="31",
+                ResourceSubType="Microsoft:Hyper-V:Virtual Hard Disk",
+                HostResource=["C:\\Hyper-V\\Virtual Hard Disks\\base-2022.vhdx"],
+            )
+        ],
+    )
     assert rv == 0
     media = host.resolve(out["ResultingResourceSettings"][0])
     assert media.class_name == "Msvm_StorageAllocationSettingData" and media.properties["InstanceID"].endswith("\\L")
@@ -90,25 +143,77 @@ def test_add_resources_refusals(host, clock):
     vm = _new_vm(host, clock)
     vssd = vssd_of(host, vm)
     ide0 = _ide0(host, vm)
-    rv, out = invoke(host, SVC, None, "AddResourceSettings", AffectedConfiguration=vssd.ref(), ResourceSettings=[
-        emb("Msvm_StorageAllocationSettingData", Parent=ide0.path(), ResourceType="31",
-            ResourceSubType="Microsoft:Hyper-V:Virtual Hard Disk", HostResource=["C:\\x.vhdx"])])
+    rv, out = invoke(
+        host,
+        SVC,
+        None,
+        "AddResourceSettings",
+        AffectedConfiguration=vssd.ref(),
+        ResourceSettings=[
+            emb(
+                "Msvm_StorageAllocationSettingData",
+                Parent=ide0.path(),
+                ResourceType="31",
+                ResourceSubType="Microsoft:Hyper-V:Virtual Hard Disk",
+                HostResource=["C:\\x.vhdx"],
+            )
+        ],
+    )
     job = finish(host, clock, out)
     assert rv == 4096 and job.properties["JobState"] == 10 and job.properties["ErrorCode"] == 32768
-    _rv, out = invoke(host, SVC, None, "AddResourceSettings", AffectedConfiguration=vssd.ref(), ResourceSettings=[
-        emb("Msvm_ResourceAllocationSettingData", Parent=ide0.path(), AddressOnParent="1", ResourceType="17",
-            ResourceSubType="Microsoft:Hyper-V:Synthetic Disk Drive")])
+    _rv, out = invoke(
+        host,
+        SVC,
+        None,
+        "AddResourceSettings",
+        AffectedConfiguration=vssd.ref(),
+        ResourceSettings=[
+            emb(
+                "Msvm_ResourceAllocationSettingData",
+                Parent=ide0.path(),
+                AddressOnParent="1",
+                ResourceType="17",
+                ResourceSubType="Microsoft:Hyper-V:Synthetic Disk Drive",
+            )
+        ],
+    )
     drive = host.resolve(out["ResultingResourceSettings"][0])
     before = len(settings(host, vm, "Msvm_StorageAllocationSettingData"))
-    rv, out = invoke(host, SVC, None, "AddResourceSettings", AffectedConfiguration=vssd.ref(), ResourceSettings=[
-        emb("Msvm_StorageAllocationSettingData", Parent=drive.path(), ResourceType="31",
-            ResourceSubType="Microsoft:Hyper-V:Virtual Hard Disk", HostResource=["C:\\missing\\disk.vhdx"])])
+    rv, out = invoke(
+        host,
+        SVC,
+        None,
+        "AddResourceSettings",
+        AffectedConfiguration=vssd.ref(),
+        ResourceSettings=[
+            emb(
+                "Msvm_StorageAllocationSettingData",
+                Parent=drive.path(),
+                ResourceType="31",
+                ResourceSubType="Microsoft:Hyper-V:Virtual Hard Disk",
+                HostResource=["C:\\missing\\disk.vhdx"],
+            )
+        ],
+    )
     job = finish(host, clock, out)
     assert rv == 4096 and job.properties["ErrorCode"] == 32779 and "cannot find" in job.properties["ErrorDescription"]
     assert len(settings(host, vm, "Msvm_StorageAllocationSettingData")) == before
-    rv, _out = invoke(host, SVC, None, "AddResourceSettings", AffectedConfiguration=vssd.ref(), ResourceSettings=[
-        emb("Msvm_ResourceAllocationSettingData", Parent=ide0.path(), AddressOnParent="1", ResourceType="17",
-            ResourceSubType="Microsoft:Hyper-V:Synthetic Disk Drive")])
+    rv, _out = invoke(
+        host,
+        SVC,
+        None,
+        "AddResourceSettings",
+        AffectedConfiguration=vssd.ref(),
+        ResourceSettings=[
+            emb(
+                "Msvm_ResourceAllocationSettingData",
+                Parent=ide0.path(),
+                AddressOnParent="1",
+                ResourceType="17",
+                ResourceSubType="Microsoft:Hyper-V:Synthetic Disk Drive",
+            )
+        ],
+    )
     assert rv == 4096  # slot taken
 
 
@@ -116,22 +221,51 @@ def test_add_nic_and_connect_mixed_in_one_call_keeps_order(host, clock):
     vm = _new_vm(host, clock, 2)
     vssd = vssd_of(host, vm)
     switch = host.instances(NS, "Msvm_VirtualEthernetSwitch")[0]
-    rv, out = invoke(host, SVC, None, "AddResourceSettings", AffectedConfiguration=vssd.ref(), ResourceSettings=[
-        emb("Msvm_SyntheticEthernetPortSettingData", ResourceType="10",
-            ResourceSubType="Microsoft:Hyper-V:Synthetic Ethernet Port",
-            VirtualSystemIdentifiers=["{11111111-2222-3333-4444-555555555555}"], Address="00155D0A0B0C",
-            StaticMacAddress="true"),
-        emb("Msvm_ResourceAllocationSettingData", ResourceType="6",
-            ResourceSubType="Microsoft:Hyper-V:Synthetic SCSI Controller")])
+    rv, out = invoke(
+        host,
+        SVC,
+        None,
+        "AddResourceSettings",
+        AffectedConfiguration=vssd.ref(),
+        ResourceSettings=[
+            emb(
+                "Msvm_SyntheticEthernetPortSettingData",
+                ResourceType="10",
+                ResourceSubType="Microsoft:Hyper-V:Synthetic Ethernet Port",
+                VirtualSystemIdentifiers=["{11111111-2222-3333-4444-555555555555}"],
+                Address="00155D0A0B0C",
+                StaticMacAddress="true",
+            ),
+            emb(
+                "Msvm_ResourceAllocationSettingData",
+                ResourceType="6",
+                ResourceSubType="Microsoft:Hyper-V:Synthetic SCSI Controller",
+            ),
+        ],
+    )
     assert rv == 0
     nic_ref, scsi_ref = out["ResultingResourceSettings"]
     assert nic_ref.class_name == "Msvm_SyntheticEthernetPortSettingData"
     assert scsi_ref.class_name == "Msvm_ResourceAllocationSettingData"
     nic = host.resolve(nic_ref)
     assert nic.properties["InstanceID"].endswith("\\11111111-2222-3333-4444-555555555555")
-    rv, out = invoke(host, SVC, None, "AddResourceSettings", AffectedConfiguration=vssd.ref(), ResourceSettings=[
-        emb("Msvm_EthernetPortAllocationSettingData", Parent=nic.path(), HostResource=[switch.path()],
-            ResourceType="33", ResourceSubType="Microsoft:Hyper-V:Ethernet Connection", EnabledState="2")])
+    rv, out = invoke(
+        host,
+        SVC,
+        None,
+        "AddResourceSettings",
+        AffectedConfiguration=vssd.ref(),
+        ResourceSettings=[
+            emb(
+                "Msvm_EthernetPortAllocationSettingData",
+                Parent=nic.path(),
+                HostResource=[switch.path()],
+                ResourceType="33",
+                ResourceSubType="Microsoft:Hyper-V:Ethernet Connection",
+                EnabledState="2",
+            )
+        ],
+    )
     assert rv == 0
     conn = host.resolve(out["ResultingResourceSettings"][0])
     assert conn.properties["InstanceID"] == nic.properties["InstanceID"] + "\\C"
@@ -144,8 +278,13 @@ def test_modify_memory_and_cpu(host, clock):
     proc = settings(host, vm, "Msvm_ProcessorSettingData")[0]
 
     def modify(inst, **props):
-        return invoke(host, SVC, None, "ModifyResourceSettings", ResourceSettings=[
-            emb(inst.class_name, InstanceID=inst.properties["InstanceID"], **props)])
+        return invoke(
+            host,
+            SVC,
+            None,
+            "ModifyResourceSettings",
+            ResourceSettings=[emb(inst.class_name, InstanceID=inst.properties["InstanceID"], **props)],
+        )
 
     modify(mem, DynamicMemoryEnabled="false")
     rv, out = modify(mem, VirtualQuantity="2048")
@@ -172,19 +311,42 @@ def test_move_nic_to_other_switch_and_vlan(host, clock):
     conn = settings(host, vm, "Msvm_EthernetPortAllocationSettingData")[0]
     switches = host.instances(NS, "Msvm_VirtualEthernetSwitch")
     other = next(s for s in switches if s.path() not in (conn.properties["HostResource"] or []))
-    rv, _ = invoke(host, SVC, None, "ModifyResourceSettings", ResourceSettings=[
-        emb("Msvm_EthernetPortAllocationSettingData", InstanceID=conn.properties["InstanceID"],
-            HostResource=[other.path()])])
+    rv, _unused = invoke(
+        host,
+        SVC,
+        None,
+        "ModifyResourceSettings",
+        ResourceSettings=[
+            emb(
+                "Msvm_EthernetPortAllocationSettingData",
+                InstanceID=conn.properties["InstanceID"],
+                HostResource=[other.path()],
+            )
+        ],
+    )
     assert rv == 0 and conn.properties["HostResource"] == [other.path()]
     port = host.associators(NS, conn, "Msvm_ElementSettingData", "Msvm_EthernetSwitchPort")[0]
     assert host.associators(NS, port, "Msvm_SystemDevice")[0] is other
-    rv, out = invoke(host, SVC, None, "AddFeatureSettings", AffectedConfiguration=conn.ref(), FeatureSettings=[
-        emb("Msvm_EthernetSwitchPortVlanSettingData", OperationMode="1", AccessVlanId="42")])
+    rv, out = invoke(
+        host,
+        SVC,
+        None,
+        "AddFeatureSettings",
+        AffectedConfiguration=conn.ref(),
+        FeatureSettings=[emb("Msvm_EthernetSwitchPortVlanSettingData", OperationMode="1", AccessVlanId="42")],
+    )
     assert rv == 0
     vlan = host.associators(NS, conn, "Msvm_EthernetPortSettingDataComponent")[0]
     assert vlan.properties["AccessVlanId"] == 42 and out["ResultingFeatureSettings"] == [vlan.ref()]
-    rv, _ = invoke(host, SVC, None, "ModifyFeatureSettings", FeatureSettings=[
-        emb("Msvm_EthernetSwitchPortVlanSettingData", InstanceID=vlan.properties["InstanceID"], AccessVlanId="43")])
+    rv, _unused = invoke(
+        host,
+        SVC,
+        None,
+        "ModifyFeatureSettings",
+        FeatureSettings=[
+            emb("Msvm_EthernetSwitchPortVlanSettingData", InstanceID=vlan.properties["InstanceID"], AccessVlanId="43")
+        ],
+    )
     assert rv == 0 and vlan.properties["AccessVlanId"] == 43
 
 
@@ -208,8 +370,9 @@ def test_destroy_system(host, clock):
     rv, out = invoke(host, SVC, None, "DestroySystem", AffectedSystem=off.ref())
     assert rv == 4096 and finish(host, clock, out).properties["JobState"] == 7
     assert host.resolve(off.ref()) is None
-    assert not [i for i in host.instances(NS, "CIM_ResourceAllocationSettingData")
-                if guid in i.properties["InstanceID"]]
+    assert not [
+        i for i in host.instances(NS, "CIM_ResourceAllocationSettingData") if guid in i.properties["InstanceID"]
+    ]
 
 
 def test_get_summary_information(host, clock):
@@ -227,8 +390,9 @@ def test_get_summary_information(host, clock):
         if vm.properties["EnabledState"] == 2:
             assert p["Heartbeat"] == 2 and p["UpTime"] > 0 and p["GuestOperatingSystem"]
     one = vms(host)[0]
-    rv, out = invoke(host, SVC, None, "GetSummaryInformation", SettingData=[vssd_of(host, one).ref()],
-                     RequestedInformation=[1])
+    rv, out = invoke(
+        host, SVC, None, "GetSummaryInformation", SettingData=[vssd_of(host, one).ref()], RequestedInformation=[1]
+    )
     assert [i.properties["ElementName"] for i in out["SummaryInformation"]] == [one.properties["ElementName"]]
 
 
@@ -242,14 +406,27 @@ def test_job_is_enumerable_right_away(host):
 
 def test_disk_in_use_and_iso_swap(host, clock):
     a, b = vms(host, state="off")[:2]
-    vhd_a = next(m for m in settings(host, a, "Msvm_StorageAllocationSettingData")
-                 if m.properties["ResourceSubType"] == "Microsoft:Hyper-V:Virtual Hard Disk")
-    vhd_b = next(m for m in settings(host, b, "Msvm_StorageAllocationSettingData")
-                 if m.properties["ResourceSubType"] == "Microsoft:Hyper-V:Virtual Hard Disk")
+    vhd_a = next(
+        m
+        for m in settings(host, a, "Msvm_StorageAllocationSettingData")
+        if m.properties["ResourceSubType"] == "Microsoft:Hyper-V:Virtual Hard Disk"
+    )
+    vhd_b = next(
+        m
+        for m in settings(host, b, "Msvm_StorageAllocationSettingData")
+        if m.properties["ResourceSubType"] == "Microsoft:Hyper-V:Virtual Hard Disk"
+    )
 
     def swap(media, path):
-        return invoke(host, SVC, None, "ModifyResourceSettings", ResourceSettings=[
-            emb("Msvm_StorageAllocationSettingData", InstanceID=media.properties["InstanceID"], HostResource=[path])])
+        return invoke(
+            host,
+            SVC,
+            None,
+            "ModifyResourceSettings",
+            ResourceSettings=[
+                emb("Msvm_StorageAllocationSettingData", InstanceID=media.properties["InstanceID"], HostResource=[path])
+            ],
+        )
 
     rv, out = swap(vhd_b, vhd_a.properties["HostResource"][0])
     assert rv == 4096 and "in use" in finish(host, clock, out).properties["ErrorDescription"]
@@ -261,13 +438,19 @@ def test_host_kvp_items(host, clock):
     vm = vms(host)[0]
 
     def call(method, **items):
-        return invoke(host, SVC, None, method, TargetSystem=vm.ref(), DataItems=[
-            emb("Msvm_KvpExchangeDataItem", Name=k, Data=v, Source="0") for k, v in items.items()])
+        return invoke(
+            host,
+            SVC,
+            None,
+            method,
+            TargetSystem=vm.ref(),
+            DataItems=[emb("Msvm_KvpExchangeDataItem", Name=k, Data=v, Source="0") for k, v in items.items()],
+        )
 
     rv, out = call("AddKvpItems", role="web")
     assert rv == 4096 and finish(host, clock, out).properties["JobState"] == 7
     sd = next(s for s in settings(host, vm, "Msvm_KvpExchangeComponentSettingData"))
-    assert '<VALUE>role</VALUE>' in sd.properties["HostExchangeItems"][0]
+    assert "<VALUE>role</VALUE>" in sd.properties["HostExchangeItems"][0]
     assert finish(host, clock, call("AddKvpItems", role="db")[1]).properties["JobState"] == 10
     assert finish(host, clock, call("ModifyKvpItems", role="db")[1]).properties["JobState"] == 7
     assert "<VALUE>db</VALUE>" in sd.properties["HostExchangeItems"][0]
@@ -276,23 +459,51 @@ def test_host_kvp_items(host, clock):
 
 
 def test_define_system_with_processor_memory_and_disk(host, clock):
-    rv, out = host.invoke(NS, SVC, VSMS, "DefineSystem", {
-        "SystemSettings": emb("Msvm_VirtualSystemSettingData", ElementName="full"),
-        "ResourceSettings": [
-            emb("Msvm_ProcessorSettingData", ResourceType="3", ResourceSubType="Microsoft:Hyper-V:Processor",
-                VirtualQuantity="4"),
-            emb("Msvm_MemorySettingData", ResourceType="4", ResourceSubType="Microsoft:Hyper-V:Memory",
-                VirtualQuantity="4096"),
-        ]})
+    rv, out = host.invoke(
+        NS,
+        SVC,
+        VSMS,
+        "DefineSystem",
+        {
+            "SystemSettings": emb("Msvm_VirtualSystemSettingData", ElementName="full"),
+            "ResourceSettings": [
+                emb(
+                    "Msvm_ProcessorSettingData",
+                    ResourceType="3",
+                    ResourceSubType="Microsoft:Hyper-V:Processor",
+                    VirtualQuantity="4",
+                ),
+                emb(
+                    "Msvm_MemorySettingData",
+                    ResourceType="4",
+                    ResourceSubType="Microsoft:Hyper-V:Memory",
+                    VirtualQuantity="4096",
+                ),
+            ],
+        },
+    )
     assert rv == 4096 and finish(host, clock, out).properties["JobState"] == 7
     vm = host.resolve(out["ResultingSystem"])
     assert settings(host, vm, "Msvm_ProcessorSettingData")[0].properties["VirtualQuantity"] == 4
     assert settings(host, vm, "Msvm_MemorySettingData")[0].properties["VirtualQuantity"] == 4096
     n = len(vms(host))
-    rv, out = host.invoke(NS, SVC, VSMS, "DefineSystem", {
-        "SystemSettings": emb("Msvm_VirtualSystemSettingData", ElementName="bad-mem"),
-        "ResourceSettings": [emb("Msvm_MemorySettingData", ResourceType="4",
-                                 ResourceSubType="Microsoft:Hyper-V:Memory", VirtualQuantity="1023")]})
+    rv, out = host.invoke(
+        NS,
+        SVC,
+        VSMS,
+        "DefineSystem",
+        {
+            "SystemSettings": emb("Msvm_VirtualSystemSettingData", ElementName="bad-mem"),
+            "ResourceSettings": [
+                emb(
+                    "Msvm_MemorySettingData",
+                    ResourceType="4",
+                    ResourceSubType="Microsoft:Hyper-V:Memory",
+                    VirtualQuantity="1023",
+                )
+            ],
+        },
+    )
     assert finish(host, clock, out).properties["ErrorCode"] == 32773 and len(vms(host)) == n
 
 
@@ -302,8 +513,13 @@ def test_boot_order_and_secure_boot_rules(host, clock):
 
     def modify(vm, **props):
         iid = vssd_of(host, vm).properties["InstanceID"]
-        _rv, out = invoke(host, SVC, None, "ModifySystemSettings", SystemSettings=emb(
-            "Msvm_VirtualSystemSettingData", InstanceID=iid, **props))
+        _rv, out = invoke(
+            host,
+            SVC,
+            None,
+            "ModifySystemSettings",
+            SystemSettings=emb("Msvm_VirtualSystemSettingData", InstanceID=iid, **props),
+        )
         return finish(host, clock, out).properties
 
     assert modify(g1, BootOrder=["2", "1", "3", "0"])["JobState"] == 7
@@ -314,6 +530,8 @@ def test_boot_order_and_secure_boot_rules(host, clock):
     assert modify(g2, SecureBootEnabled="false")["JobState"] == 7
     set_state(host, g2, "running", initial=True)
     assert modify(g2, SecureBootEnabled="true")["ErrorCode"] == 32773
-    assert modify(g2, AutomaticShutdownAction="4", AutomaticStartupActionDelay="00000000000130.000000:000")[
-        "JobState"] == 7
+    assert (
+        modify(g2, AutomaticShutdownAction="4", AutomaticStartupActionDelay="00000000000130.000000:000")["JobState"]
+        == 7
+    )
     assert vssd_of(host, g2).properties["AutomaticStartupActionDelay"].total_seconds() == 90
