@@ -53,19 +53,19 @@ def _nic_addresses(host, cs):
 
 def nic_connected(host, nic) -> bool:
     """A guest only gets an address on an adapter connected to a switch."""
-    return _nic_switch(host, nic) is not None
+    return _nic_connection_target(host, nic) is not None
 
 
 def _nic_connection(host, nic):
     return host.find(nic.namespace, "Msvm_EthernetPortAllocationSettingData", nic.values["InstanceID"] + "\\C")
 
 
-def _nic_switch(host, nic):
-    """The switch the adapter's connection points at, or None (no connection, empty, disabled)."""
+def _nic_connection_target(host, nic):
+    """The switch path the adapter's connection points at, or None (no connection, empty, disabled)."""
     conn = _nic_connection(host, nic)
     if conn is None or not conn.values.get("HostResource") or conn.raw("EnabledState") == 3:
         return None
-    return host.resolve(conn.values["HostResource"][0]) or False
+    return conn.values["HostResource"][0]
 
 
 def nic_address(host, cs, nic):
@@ -76,14 +76,15 @@ def nic_address(host, cs, nic):
     that switch's 172.(16-31).0.0/16 subnet: the host number comes from sha256(seed, VM GUID, NIC
     InstanceID), moved on past addresses other auto adapters hold; it is kept while the adapter
     stays on that switch and re-leased when it moves to another."""
-    sw = _nic_switch(host, nic)
-    if sw is None:
+    target = _nic_connection_target(host, nic)
+    if target is None:
         return None
     v4, v6 = nic.values.get("_ipv4"), nic.values.get("_ipv6")
-    if v4 or v6 or not (cs.values.get("_guest") or {}).get("auto_ip") or sw is False:
-        if not (v4 or v6):
-            return None
+    if v4 or v6:
         return v4, v6, "255.255.255.0", (v4.rsplit(".", 1)[0] + ".1") if v4 else None
+    sw = host.resolve(target) if (cs.values.get("_guest") or {}).get("auto_ip") else None
+    if sw is None:
+        return None
     lease = nic.values.get("_lease")
     if not lease or lease[0] != sw.values["Name"]:
         lease = _new_lease(host, cs, nic, sw)

@@ -235,3 +235,38 @@ def test_host_computer_system_nil_properties(host):
     vm = next(v for v in host.instances(NS, "Msvm_ComputerSystem") if v.values.get("_state"))
     assert vm.properties["LastSuccessfulBackupTime"] is None and vm.properties["InstallDate"] is not None
     assert all(s.properties["TimeOfLastStateChange"] is None for s in switches(host))
+
+
+def test_new_vm_address_follows_the_switch(host, clock):
+    sw_a, sw_b = switches(host)[:2]
+    vm = define(host, clock, "mover")
+    nic = add_nic(host, vm, sw_a)
+    change_state(host, clock, vm, 2)
+    before = guest_addresses(host, nic)[0]
+    conn = host.find(NS, "Msvm_EthernetPortAllocationSettingData", nic.properties["InstanceID"] + "\\C")
+    rv, _out = invoke(
+        host,
+        SVC,
+        None,
+        "ModifyResourceSettings",
+        ResourceSettings=[
+            emb(
+                "Msvm_EthernetPortAllocationSettingData",
+                InstanceID=conn.properties["InstanceID"],
+                HostResource=[sw_b.path()],
+            )
+        ],
+    )
+    assert rv == 0
+    after = guest_addresses(host, nic)[0]
+    assert after.split(".")[:2] != before.split(".")[:2]
+    rv, _out = invoke(
+        host,
+        SVC,
+        None,
+        "ModifyResourceSettings",
+        ResourceSettings=[
+            emb("Msvm_EthernetPortAllocationSettingData", InstanceID=conn.properties["InstanceID"], EnabledState="3")
+        ],
+    )
+    assert rv == 0 and guest_addresses(host, nic) is None  # connection disabled
