@@ -648,8 +648,11 @@ def _embedded_class(el, class_hint):
     return class_hint or "", ""
 
 
-def parse_instance(el, class_hint=None):
-    """Turn one instance element (``p:<Class>``, ``w:XmlFragment`` or an embedded object) into an Instance."""
+def parse_instance(el, class_hint=None, keep_xml=True):
+    """Turn one instance element (``p:<Class>``, ``w:XmlFragment`` or an embedded object) into an Instance.
+
+    ``keep_xml=False`` leaves ``raw_xml`` None: the instance then holds no reference to the lxml tree of
+    its response, which is freed as soon as its items are parsed (WSManClient does this by default)."""
     tag = el.tag
     if tag == _XMLFRAGMENT_TAG:
         class_name = class_hint or ""
@@ -729,7 +732,7 @@ def parse_instance(el, class_hint=None):
     for name in _class_arrays(class_name):
         if name not in props:
             props[name] = None
-    return Instance(class_name, props, resource_uri, el)
+    return Instance(class_name, props, resource_uri, el if keep_xml else None)
 
 
 # -- embedded instances (DMTF CIM-XML, reference 2.8) -------------------------------------

@@ -98,6 +98,9 @@ ACTION_RELEASE = "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Release"
 WQL_DIALECT = "http://schemas.microsoft.com/wbem/wsman/1/WQL"
 
 DEFAULT_MAX_ENVELOPE = 512000
+# items asked for in each Enumerate/Pull: MaxBatchItems of a Windows host; the host cuts a batch by size
+# (~76 KB on real hosts, reference 9.2 / 11.1), so small (projected) items come many to a batch
+DEFAULT_MAX_ELEMENTS = 32000
 RESPONSE_MARGIN = 65536
 
 _WQL_STARTS = ("SELECT", "ASSOCIATORS", "REFERENCES")
@@ -163,8 +166,11 @@ class WSManClient:
     """A WS-Management client for one host (see docs/developers/driver-api.md)."""
 
     def __init__(self, spec, transport=None, max_envelope_size=DEFAULT_MAX_ENVELOPE, max_response_size=None,
-                 locale="en-US", sleep=time.sleep):
+                 locale="en-US", sleep=time.sleep, keep_raw_xml=False):
         self.spec = spec
+        # Instances keep their lxml element in raw_xml only on request: the element holds the whole
+        # response tree alive (thousands of instances: most of a run's memory), and nothing reads it
+        self.keep_raw_xml = bool(keep_raw_xml)
         self.max_envelope_size = int(max_envelope_size)
         self.max_response_size = int(max_response_size or self.max_envelope_size + RESPONSE_MARGIN)
         self.locale = locale
@@ -531,10 +537,10 @@ class WSManClient:
         body = self._call("Get %s" % _name_of(target), build, detect)
         for el in body:
             if isinstance(el.tag, str):
-                return parse_instance(el)
+                return parse_instance(el, keep_xml=self.keep_raw_xml)
         raise MalformedResponse("the answer to Get %s has an empty body" % _name_of(target))
 
-    def enumerate(self, query, namespace=None, max_elements=100, optimize=True, class_name=None, mode=None,
+    def enumerate(self, query, namespace=None, max_elements=DEFAULT_MAX_ELEMENTS, optimize=True, class_name=None, mode=None,
                   timeout=None):
         """Enumerate a WQL query (on the namespace wildcard URI) or all instances of a class.
 
@@ -581,7 +587,7 @@ class WSManClient:
         def generate():
             try:
                 if items is not None:
-                    yield from _items(items, cls)
+                    yield from _items(items, cls, self.keep_raw_xml)
                 while not state["done"]:
                     env, body, mid = self._envelope(ACTION_PULL, uri, timeout=timeout)
                     pull = _sub(body, "n", "Pull")
@@ -599,7 +605,7 @@ class WSManClient:
                     else:
                         state["context"] = context
                     if pitems is not None:
-                        yield from _items(pitems, cls)
+                        yield from _items(pitems, cls, self.keep_raw_xml)
             except GeneratorExit:
                 if not state["done"] and not state.get("pulling"):
                     state["done"] = True
@@ -694,7 +700,7 @@ def _batch(resp):
     return context, items, end
 
 
-def _items(items, cls):
+def _items(items, cls, keep_xml=False):
     for el in items:
         tag = el.tag
         if not isinstance(tag, str):
@@ -706,12 +712,12 @@ def _items(items, cls):
             inst = None
             for sub in el:
                 if isinstance(sub.tag, str) and _local(sub.tag) != "EndpointReference":
-                    inst = parse_instance(sub, class_hint=cls)
+                    inst = parse_instance(sub, class_hint=cls, keep_xml=keep_xml)
                     break
             if inst is not None:
                 yield inst
         else:
-            yield parse_instance(el, class_hint=cls)
+            yield parse_instance(el, class_hint=cls, keep_xml=keep_xml)
 
 
 def _param(parent, uri, name, value):
