@@ -815,7 +815,11 @@ class EmbeddedInstance:
     @classmethod
     def parse(cls, text):
         """Read CIM-XML INSTANCE text (KVP items, GetVirtualHardDiskSettingData output), typed by TYPE."""
-        root = xmlsafe.parse_fragment(text)
+        return cls.from_element(xmlsafe.parse_fragment(text))
+
+    @classmethod
+    def from_element(cls, root):
+        """Read a parsed CIM-XML INSTANCE element (see :meth:`parse`)."""
         if root.tag != "INSTANCE":
             raise MalformedResponse("embedded instance text does not start with INSTANCE (got %r)" % root.tag)
         class_name = root.get("CLASSNAME") or ""

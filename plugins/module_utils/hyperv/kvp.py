@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
-from ansible_collections.wsman.hyperv.plugins.module_utils import cim
+import re
+
+from ansible_collections.wsman.hyperv.plugins.module_utils import cim, xmlsafe
 from ansible_collections.wsman.hyperv.plugins.module_utils.errors import HypervError
 
 KVP_CLASS = "Msvm_KvpExchangeComponent"
@@ -16,20 +18,41 @@ GUEST_NET_CLASS = "Msvm_GuestNetworkAdapterConfiguration"
 GUEST_ITEM_NAMES = ("FullyQualifiedDomainName", "OSName", "OSVersion", "NetworkAddressIPv4", "NetworkAddressIPv6")
 
 
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
 def parse_items(items, names=None):
     """GuestIntrinsicExchangeItems (embedded Msvm_KvpExchangeDataItem strings) -> {Name: Data}.
 
     With ``names``, only items with one of those names are returned, and an item whose text does not
-    contain any of them is skipped without being parsed (a guest publishes ~15 intrinsic items)."""
-    out = {}
+    contain any of them is skipped without being parsed (a guest publishes ~15 intrinsic items). The
+    remaining items are parsed in one go (one XML document holding them all, with the same safety rules);
+    if that document is refused, each item is parsed on its own and unreadable ones are skipped."""
     wanted = frozenset(names) if names else None
+    texts = []
     for text in items or ():
-        if not text:
+        if not text or not isinstance(text, str):
             continue
         if wanted is not None and not any(n in text for n in wanted):
             continue
+        texts.append(text)
+    if not texts:
+        return {}
+    elements = None
+    if len(texts) > 1:
         try:
-            item = cim.EmbeddedInstance.parse(text)
+            root = xmlsafe.parse_fragment("<ITEMS>%s</ITEMS>" % "".join(_XML_DECL.sub("", t, count=1) for t in texts))
+        except HypervError:
+            root = None
+        if root is not None and len(root) == len(texts):
+            elements = list(root)
+    out = {}
+    for index, text in enumerate(texts):
+        try:
+            if elements is not None:
+                item = cim.EmbeddedInstance.from_element(elements[index])
+            else:
+                item = cim.EmbeddedInstance.parse(text)
         except HypervError:
             continue
         name = item.properties.get("Name")

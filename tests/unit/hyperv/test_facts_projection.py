@@ -129,13 +129,13 @@ def test_kvp_items_filtered_by_name_before_parsing(monkeypatch):
     assert kvp.parse_items(items) == {"OSName": "Windows", "ProcessorArchitecture": "9",
                                       "NetworkAddressIPv4": "10.0.0.5", "IntegrationServicesVersion": "10.0"}
     parsed = []
-    real = cim.EmbeddedInstance.parse
+    real = cim.EmbeddedInstance.from_element.__func__
 
-    def counting(text):
-        parsed.append(text)
-        return real(text)
+    def counting(cls, el):
+        parsed.append(el)
+        return real(cls, el)
 
-    monkeypatch.setattr(cim.EmbeddedInstance, "parse", staticmethod(counting))
+    monkeypatch.setattr(cim.EmbeddedInstance, "from_element", classmethod(counting))
     assert kvp.parse_items(items, names=kvp.GUEST_ITEM_NAMES) == {"OSName": "Windows",
                                                                     "NetworkAddressIPv4": "10.0.0.5"}
     assert len(parsed) == 2  # the other items were not parsed
@@ -143,3 +143,16 @@ def test_kvp_items_filtered_by_name_before_parsing(monkeypatch):
     parsed.clear()
     assert kvp.parse_items([_item("Comment", "see OSName")], names=kvp.GUEST_ITEM_NAMES) == {}
     assert len(parsed) == 1
+
+
+def test_kvp_items_one_bad_item_does_not_hide_the_others():
+    good = [_item("OSName", "Windows"), _item("OSVersion", "10.0.20348")]
+    for bad in ("<INSTANCE CLASSNAME='x'><PROPERTY NAME='OSName'>", '<!DOCTYPE x [<!ENTITY e "OSName">]><x/>',
+                "<NOTINSTANCE>OSName</NOTINSTANCE>"):
+        assert kvp.parse_items([good[0], bad, good[1]], names=kvp.GUEST_ITEM_NAMES) == {
+            "OSName": "Windows", "OSVersion": "10.0.20348"}
+    # an XML declaration on an item is allowed, as before
+    decl = '<?xml version="1.0" encoding="utf-16"?>' + _item("OSName", "Linux")
+    assert kvp.parse_items([decl, good[1]], names=kvp.GUEST_ITEM_NAMES) == {"OSName": "Linux",
+                                                                           "OSVersion": "10.0.20348"}
+    assert kvp.parse_items([decl]) == {"OSName": "Linux"}
