@@ -648,11 +648,16 @@ def _embedded_class(el, class_hint):
     return class_hint or "", ""
 
 
-def parse_instance(el, class_hint=None, keep_xml=True):
+_SKIP = ("", None, None, False)
+
+
+def parse_instance(el, class_hint=None, keep_xml=True, only=None):
     """Turn one instance element (``p:<Class>``, ``w:XmlFragment`` or an embedded object) into an Instance.
 
     ``keep_xml=False`` leaves ``raw_xml`` None: the instance then holds no reference to the lxml tree of
-    its response, which is freed as soon as its items are parsed (WSManClient does this by default)."""
+    its response, which is freed as soon as its items are parsed (WSManClient does this by default).
+    ``only`` (a frozenset of property names): the other properties are skipped, neither converted nor
+    stored (a client-side projection, for queries that cannot be projected on the host)."""
     tag = el.tag
     if tag == _XMLFRAGMENT_TAG:
         class_name = class_hint or ""
@@ -665,9 +670,10 @@ def parse_instance(el, class_hint=None, keep_xml=True):
         if not resource_uri.endswith("/" + local):
             # an embedded object held in a property element: its children name the class (2.8)
             class_name, resource_uri = _embedded_class(el, class_hint)
-    tagmap = _TAGMAPS.get(class_name)
+    map_key = class_name if only is None else (class_name, only)
+    tagmap = _TAGMAPS.get(map_key)
     if tagmap is None:
-        tagmap = _TAGMAPS[class_name] = {}
+        tagmap = _TAGMAPS[map_key] = {}
     props = {}
     arrays = None
     missing = _MISSING
@@ -679,7 +685,12 @@ def parse_instance(el, class_hint=None, keep_xml=True):
         if info is None:
             if not isinstance(ctag, str):
                 continue
-            info = tagmap[ctag] = _tag_info(class_name, ctag)
+            info = _tag_info(class_name, ctag)
+            if only is not None and info[0] not in only:
+                info = _SKIP
+            tagmap[ctag] = info
+        if info is _SKIP:
+            continue
         name, tcache, scalar_type, is_array = info
         text = child.text
         if text is not None and not (text.isspace() and len(child)):
@@ -730,7 +741,7 @@ def parse_instance(el, class_hint=None, keep_xml=True):
         else:
             props[name] = value
     for name in _class_arrays(class_name):
-        if name not in props:
+        if name not in props and (only is None or name in only):
             props[name] = None
     return Instance(class_name, props, resource_uri, el if keep_xml else None)
 

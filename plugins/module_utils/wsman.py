@@ -541,11 +541,12 @@ class WSManClient:
         raise MalformedResponse("the answer to Get %s has an empty body" % _name_of(target))
 
     def enumerate(self, query, namespace=None, max_elements=DEFAULT_MAX_ELEMENTS, optimize=True, class_name=None, mode=None,
-                  timeout=None):
+                  timeout=None, only=None):
         """Enumerate a WQL query (on the namespace wildcard URI) or all instances of a class.
 
         Yields Instances (References with mode="EnumerateEPR"). Pulls until the end of the sequence;
-        closing the generator early sends Release."""
+        closing the generator early sends Release. ``only``: property names to keep; the others are
+        skipped while parsing (a client-side projection: the host still sends them)."""
         max_elements = int(max_elements)
         if max_elements < 1:
             raise OptionError("max_elements must be at least 1")
@@ -578,16 +579,17 @@ class WSManClient:
         resp = body.find(_q("n", "EnumerateResponse"))
         if resp is None:
             raise MalformedResponse("the answer to %s has no EnumerateResponse" % operation)
-        return self._iterate(resp, used["uri"], cls, max_elements, operation, timeout)
+        only = frozenset(only) if only else None
+        return self._iterate(resp, used["uri"], cls, max_elements, operation, timeout, only)
 
-    def _iterate(self, resp, uri, cls, max_elements, operation, timeout):
+    def _iterate(self, resp, uri, cls, max_elements, operation, timeout, only=None):
         context, items, end = _batch(resp)
         state = {"context": context, "done": end or not context}
 
         def generate():
             try:
                 if items is not None:
-                    yield from _items(items, cls, self.keep_raw_xml)
+                    yield from _items(items, cls, self.keep_raw_xml, only)
                 while not state["done"]:
                     env, body, mid = self._envelope(ACTION_PULL, uri, timeout=timeout)
                     pull = _sub(body, "n", "Pull")
@@ -605,7 +607,7 @@ class WSManClient:
                     else:
                         state["context"] = context
                     if pitems is not None:
-                        yield from _items(pitems, cls, self.keep_raw_xml)
+                        yield from _items(pitems, cls, self.keep_raw_xml, only)
             except GeneratorExit:
                 if not state["done"] and not state.get("pulling"):
                     state["done"] = True
@@ -700,7 +702,7 @@ def _batch(resp):
     return context, items, end
 
 
-def _items(items, cls, keep_xml=False):
+def _items(items, cls, keep_xml=False, only=None):
     for el in items:
         tag = el.tag
         if not isinstance(tag, str):
@@ -712,12 +714,12 @@ def _items(items, cls, keep_xml=False):
             inst = None
             for sub in el:
                 if isinstance(sub.tag, str) and _local(sub.tag) != "EndpointReference":
-                    inst = parse_instance(sub, class_hint=cls, keep_xml=keep_xml)
+                    inst = parse_instance(sub, class_hint=cls, keep_xml=keep_xml, only=only)
                     break
             if inst is not None:
                 yield inst
         else:
-            yield parse_instance(el, class_hint=cls, keep_xml=keep_xml)
+            yield parse_instance(el, class_hint=cls, keep_xml=keep_xml, only=only)
 
 
 def _param(parent, uri, name, value):

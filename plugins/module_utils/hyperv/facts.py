@@ -14,7 +14,7 @@ import datetime
 import fnmatch
 import re
 
-from ansible_collections.wsman.hyperv.plugins.module_utils import cim
+from ansible_collections.wsman.hyperv.plugins.module_utils import cim, wsman
 from ansible_collections.wsman.hyperv.plugins.module_utils.errors import WSManFault
 from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv import devices as devmod
 from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv import kvp, settings, switches, vms
@@ -165,20 +165,32 @@ NEEDS_INSTANCE_ID = frozenset(("Msvm_VirtualSystemSettingData", "Msvm_VirtualSys
                                "Msvm_GuestNetworkAdapterConfiguration"))
 
 
+def _run(conn, wql, only=None):
+    """conn.query(wql); with ``only`` and a real WSManClient, properties not in ``only`` are skipped while
+    parsing (the host still sends them: a client-side projection)."""
+    client = getattr(conn, "client", None)
+    if only and isinstance(client, wsman.WSManClient):
+        return client.query(wql, only=only)
+    return conn.query(wql)
+
+
 def _query(conn, class_name, where=None, props=None, project=True):
     """One enumeration of ``class_name``, projected on ``props`` when ``project`` allows it.
 
-    A host that refuses the projection (a property missing from an older host's class, e.g.
+    project=True and a class joined by InstanceID: SELECT * on the wire, only ``props`` parsed.
+    A host that refuses a projection (a property missing from an older host's class, e.g.
     SecureBootEnabled before 2012 R2) is asked once more for every property: one extra request, same facts."""
-    if not props or not project or (project != "all" and class_name in NEEDS_INSTANCE_ID):
+    if not props or not project:
         return conn.query(cim.wql_select(class_name, where))
+    if project != "all" and class_name in NEEDS_INSTANCE_ID:
+        return _run(conn, cim.wql_select(class_name, where), only=props)
     if class_name == CS:
         # the first request (it settles the namespace); these four properties exist on every host
         return conn.query(cim.wql_select(class_name, where, properties=props))
     try:
         return conn.query(cim.wql_select(class_name, where, properties=props))
     except WSManFault:
-        return conn.query(cim.wql_select(class_name, where))
+        return _run(conn, cim.wql_select(class_name, where), only=props)
 
 
 def _iso(value):
@@ -191,9 +203,10 @@ def gather_vms(conn, names=None, uuids=None, states=None, name_globs=None, inclu
     """Facts of every VM matching all given filters (each filter: any of its values).
 
     ``project``: True (default) asks Msvm_ComputerSystem and Msvm_KvpExchangeComponent only for the
-    properties the facts read; "all" projects the settings classes too (their queries then name the
-    InstanceID column); False asks for every property (``SELECT *``). The facts are the same in all three
-    cases; only the bytes, the number of Pulls and the parsing time differ."""
+    properties the facts read, and parses only those of the settings classes (which are sent whole);
+    "all" projects the settings classes on the host too (their queries then name the InstanceID column);
+    False asks for and parses every property (``SELECT *``). The facts are the same in all three cases;
+    only the bytes, the number of Pulls and the parsing time differ."""
     include = tuple(include or ())
     conds = []
     if names:

@@ -45,3 +45,15 @@ def test_keep_raw_xml_on_request():
     assert all(i.raw_xml is not None and i.raw_xml.tag.endswith("Msvm_ComputerSystem") for i in insts)
     # parse_instance on its own keeps the element as before
     assert cim.parse_instance(insts[0].raw_xml).raw_xml is insts[0].raw_xml
+
+
+def test_only_skips_other_properties_while_parsing():
+    c, t = client(fh.PagingHost(vm_items(4), first_batch=1, pull_cap=2))
+    insts = c.query("SELECT * FROM Msvm_ComputerSystem", only=("Name", "EnabledState", "OperationalStatus"))
+    assert len(insts) == 4 and t.ops() == ["Enumerate", "Pull", "Pull"]
+    full = c.query("SELECT * FROM Msvm_ComputerSystem")
+    for lean, whole in zip(insts, full, strict=True):
+        assert set(lean.properties) <= {"Name", "EnabledState", "OperationalStatus"}
+        assert {k: whole.get(k) for k in lean.properties} == lean.properties
+        assert isinstance(lean["EnabledState"], int) and lean.get("ElementName") is None
+        assert len(whole.properties) > len(lean.properties)

@@ -33,21 +33,26 @@ def same_facts(one, other):
 
 
 class Recorder:
-    """A HypervConnection whose queries are recorded."""
+    """A HypervConnection whose client's queries (and the instances they return) are recorded."""
 
     def __init__(self, conn):
         self.conn = conn
         self.queries = []
         self.instances = []
+        self.only = []
+        client_query = conn.client.query
+
+        def query(wql, **kwargs):
+            self.queries.append(wql)
+            self.only.append(kwargs.get("only"))
+            out = client_query(wql, **kwargs)
+            self.instances.extend(out)
+            return out
+
+        conn.client.query = query
 
     def __getattr__(self, name):
         return getattr(self.conn, name)
-
-    def query(self, wql):
-        self.queries.append(wql)
-        out = self.conn.query(wql)
-        self.instances.extend(out)
-        return out
 
 
 @pytest.mark.parametrize("persona", ["2022", "2012", "2008r2"])
@@ -90,6 +95,14 @@ def test_default_projection_names_no_instance_id(hyperv_sim, persona):
     assert any(vm["state"] == "running" for vm in full)
     projected = {cim.wql_class(q) for q in conn.queries if not q.startswith("SELECT *")}
     assert projected == {"Msvm_ComputerSystem", "Msvm_KvpExchangeComponent"}
+    # the settings classes come whole, but only the properties the facts read are parsed
+    parsed_only = {cim.wql_class(q): only for q, only in zip(conn.queries, conn.only, strict=True) if only}
+    assert set(parsed_only) == set(facts.NEEDS_INSTANCE_ID) - (
+        {"Msvm_GuestNetworkAdapterConfiguration"} if persona == "2008r2" else {"Msvm_VirtualSystemGlobalSettingData"})
+    for inst in conn.instances:
+        only = parsed_only.get(inst.class_name)
+        if only:
+            assert set(inst.properties) <= set(only), (inst.class_name, sorted(inst.properties))
 
 
 def test_projection_with_devices_and_filters(hyperv_sim):
