@@ -159,28 +159,29 @@ hosts:
     password: "{{ lookup('ansible.builtin.env', 'HV02_PASSWORD') }}"
     name: hv02
 
+# Another file (commented out here: one inventory file holds one configuration):
 # only running web servers, reached on the 10.0.0.0/8 address, named by FQDN when it is known
-plugin: wsman.hyperv.hyperv
-hosts: [hyperv://admin@hv01/]
-password: !vault |
-  $ANSIBLE_VAULT;1.1;AES256
-  ...
-filters:
-  states: [running]
-  names: ['web*']
-  notes: 'role=web'
-hostnames: [fqdn, name]
-preferred_networks: [10.0.0.0/8]
-compose:
-  ansible_connection: "'winrm' if (hyperv_guest_os or '') is search('Windows') else 'ssh'"
-keyed_groups:
-  - key: hyperv_generation
-    prefix: gen
-groups:
-  big: hyperv_memory_mb >= 8192
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: ~/.cache/ansible-hyperv
+# plugin: wsman.hyperv.hyperv
+# hosts: [hyperv://admin@hv01/]
+# password: !vault |
+#   $ANSIBLE_VAULT;1.1;AES256
+#   ...
+# filters:
+#   states: [running]
+#   names: ['web*']
+#   notes: 'role=web'
+# hostnames: [fqdn, name]
+# preferred_networks: [10.0.0.0/8]
+# compose:
+#   ansible_connection: "'winrm' if (hyperv_guest_os or '') is search('Windows') else 'ssh'"
+# keyed_groups:
+#   - key: hyperv_generation | string
+#     prefix: gen
+# groups:
+#   big: hyperv_memory_mb >= 8192
+# cache: true
+# cache_plugin: ansible.builtin.jsonfile
+# cache_connection: ~/.cache/ansible-hyperv
 """
 
 import fnmatch
