@@ -139,7 +139,7 @@ def main():
     try:
         for label, me in (("MaxElements 32000", 32000), ("one item per Pull (libvirt)", None)):
             best = None
-            for _ in range(3 if me else 1):
+            for _attempt in range(3 if me else 1):
                 dt, items, n, size = enumerate_all(big, me)
                 best = dt if best is None else min(best, dt)
             print(
