@@ -100,8 +100,6 @@ def test_vm_info_requests_do_not_grow_with_vms(hyperv_sim, tmp_path, persona):  
     assert counts[200][1] >= counts[3][1]
 
 
-@pytest.mark.xfail(strict=True, reason="facts.gather_vms sends one enumeration per settings class (12 on v2); "
-                                       "the issue asks for at most 6 plus pulls - reported to its owner")
 def test_vm_info_at_most_six_requests_plus_pulls(hyperv_sim, tmp_path):  # noqa: F811
     sim = hyperv_sim(persona="2022", vms=200, switches=2)
     sim.reset_stats()

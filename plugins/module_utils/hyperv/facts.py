@@ -152,7 +152,6 @@ VSGSD_PROPS_V1 = ("InstanceID", "SystemName", "AutomaticStartupAction", "Automat
                   "AutomaticShutdownAction")
 PROC_PROPS = ("InstanceID", "ResourceType", "ResourceSubType", "Parent", "VirtualQuantity")
 MEM_PROPS = PROC_PROPS + ("Reservation", "Limit", "DynamicMemoryEnabled", "TargetMemoryBuffer")
-GUEST_NET_PROPS = ("InstanceID", "IPAddresses")
 KVP_PROPS = ("SystemName", "GuestIntrinsicExchangeItems")
 # device classes (disks, DVD, NICs) are read whole: parse_devices reads many properties of each
 
@@ -160,6 +159,7 @@ KVP_PROPS = ("SystemName", "GuestIntrinsicExchangeItems")
 # The classes whose rows are joined to their VM by InstanceID ("Microsoft:<GUID>\\…") need InstanceID in
 # the projection; those are projected only with project="all" (see docs/performance.md: a query naming the
 # InstanceID column is indistinguishable, by its text, from a per-VM lookup, which some checks look for).
+RASD_BASE = "CIM_ResourceAllocationSettingData"
 NEEDS_INSTANCE_ID = frozenset(("Msvm_VirtualSystemSettingData", "Msvm_VirtualSystemGlobalSettingData",
                                "Msvm_ProcessorSettingData", "Msvm_MemorySettingData",
                                "Msvm_GuestNetworkAdapterConfiguration"))
@@ -278,12 +278,24 @@ def gather_vms(conn, names=None, uuids=None, states=None, name_globs=None, inclu
                 classes += [devmod.SASD, devmod.EPASD, devmod.VLAN]
             classes.append(devmod.SEPSD)
         projections = {"Msvm_ProcessorSettingData": PROC_PROPS, "Msvm_MemorySettingData": MEM_PROPS}
-        for cls in classes:
-            where = None
-            if cls == devmod.RASD:
-                rts = (5, 6, 16, 22, 21) if v1 else (5, 6, 16, 17)
-                where = cim.wql_or(*[cim.wql_eq("ResourceType", rt) for rt in rts])
-            for inst in _query(conn, cls, where, projections.get(cls), project):
+        rts = (5, 6, 16, 22, 21) if v1 else (5, 6, 16, 17)
+        if want_devices:
+            # one enumeration of the CIM base class returns every resource-allocation subclass
+            # (processor, memory, drives, images, NICs, connections: WMI polymorphism, reference 2.3
+            # PolymorphismMode / 9.2), joined client-side; the VLAN settings are not RASDs
+            wanted = {c.lower() for c in classes if c != devmod.VLAN}
+            queries = [(conn.query(cim.wql_select(RASD_BASE)), wanted)]
+            if devmod.VLAN in classes:
+                queries.append((_query(conn, devmod.VLAN, None, None, project), None))
+        else:  # processor and memory only: two small queries beat every device of every VM
+            queries = [(_query(conn, cls, None, projections.get(cls), project), None) for cls in classes]
+        for insts, only_classes in queries:
+            for inst in insts:
+                cls = (inst.class_name or "").lower()
+                if only_classes is not None and cls not in only_classes:
+                    continue
+                if cls == devmod.RASD.lower() and _int(inst.get("ResourceType")) not in rts:
+                    continue
                 guid = _vm_guid_of_iid(inst.get("InstanceID"))
                 if guid in guids:
                     comps.setdefault(guid, []).append(inst)
@@ -294,19 +306,15 @@ def gather_vms(conn, names=None, uuids=None, states=None, name_globs=None, inclu
         running = {cs.get("Name").upper() for cs in selected
                    if (vms.STATES_V1 if v1 else vms.STATES_V2).get(_int(cs.get("EnabledState"))) == "running"}
         if running:
-            if not v1:
-                for cfg in _query(conn, kvp.GUEST_NET_CLASS, None, GUEST_NET_PROPS, project):
-                    guid = kvp.vm_of_guest_network(cfg.get("InstanceID"))
-                    if guid in running:
-                        ips_by.setdefault(guid, []).extend(cfg.get("IPAddresses") or [])
+            # the KVP intrinsic items carry NetworkAddressIPv4/IPv6 of every adapter: no separate
+            # Msvm_GuestNetworkAdapterConfiguration enumeration (reference 11.2, "inventory with IPs")
             for comp in _query(conn, kvp.KVP_CLASS, None, KVP_PROPS, project):
                 guid = (comp.get("SystemName") or "").upper()
                 if guid not in running:
                     continue
                 items = kvp.parse_items(comp.get("GuestIntrinsicExchangeItems"), names=kvp.GUEST_ITEM_NAMES)
                 guest_by[guid] = kvp.guest_from_items(items)
-                if not ips_by.get(guid):
-                    ips_by[guid] = kvp.ips_from_items(items)
+                ips_by[guid] = kvp.ips_from_items(items)
     if host is None:
         for insts in comps.values():
             dev_host = devmod.parse_devices(insts, v1=v1).host
