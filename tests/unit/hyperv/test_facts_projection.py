@@ -154,8 +154,8 @@ def test_kvp_items_filtered_by_name_before_parsing(monkeypatch):
         return real(cls, el)
 
     monkeypatch.setattr(cim.EmbeddedInstance, "from_element", classmethod(counting))
-    assert kvp.parse_items(items, names=kvp.GUEST_ITEM_NAMES) == {"OSName": "Windows",
-                                                                    "NetworkAddressIPv4": "10.0.0.5"}
+    expected = {"OSName": "Windows", "NetworkAddressIPv4": "10.0.0.5"}
+    assert kvp.parse_items(items, names=kvp.GUEST_ITEM_NAMES) == expected
     assert len(parsed) == 2  # the other items were not parsed
     # a wanted name inside another item's data is parsed, then dropped by its real Name
     parsed.clear()
@@ -171,6 +171,6 @@ def test_kvp_items_one_bad_item_does_not_hide_the_others():
             "OSName": "Windows", "OSVersion": "10.0.20348"}
     # an XML declaration on an item is allowed, as before
     decl = '<?xml version="1.0" encoding="utf-16"?>' + _item("OSName", "Linux")
-    assert kvp.parse_items([decl, good[1]], names=kvp.GUEST_ITEM_NAMES) == {"OSName": "Linux",
-                                                                           "OSVersion": "10.0.20348"}
+    expected = {"OSName": "Linux", "OSVersion": "10.0.20348"}
+    assert kvp.parse_items([decl, good[1]], names=kvp.GUEST_ITEM_NAMES) == expected
     assert kvp.parse_items([decl]) == {"OSName": "Linux"}
