@@ -721,7 +721,7 @@ def _decode_param(sim, pd, el):
 
 def do_invoke(sim, req, method) -> str:
     ns, cd, sels = _target(sim, req)
-    md = cd.method(method) if hasattr(cd, "method") else cd.methods.get(method)
+    md = cd.method(method)
     if md is None:
         raise f_action_not_supported(req.action)
     method = md.name
