@@ -198,13 +198,13 @@ round_trips:
 
 import re  # noqa: E402
 
+from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv.vms import is_guid  # noqa: E402
 from ansible_collections.wsman.hyperv.plugins.module_utils.module import HypervModule  # noqa: E402
 
 STATES = ["running", "off", "saved", "paused", "starting", "stopping", "saving", "pausing", "resuming",
           "resetting", "other"]
 PARTS = ["config", "devices", "guest", "checkpoints"]
 GLOB = re.compile(r"[*?\[]")
-GUID = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
 
 ARGUMENT_SPEC = dict(
     names=dict(type="list", elements="str"),
@@ -234,7 +234,7 @@ def run(hm):
         exact, globs = name_filters(p["names"])
     except ValueError as exc:
         hm.fail(str(exc))
-    bad = [u for u in p["uuids"] or [] if not GUID.match(u)]
+    bad = [u for u in p["uuids"] or [] if not is_guid(u)]
     if bad:
         hm.fail("uuids must be VM GUIDs such as 4EA7033C-356C-4EBA-9F77-1A3399CFCD72; not: %s" % ", ".join(bad))
     vms = facts.gather_vms(hm.connection(), names=exact, uuids=p["uuids"], states=p["states"], name_globs=globs,
