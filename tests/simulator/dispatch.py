@@ -97,7 +97,7 @@ def _missing_namespace(ns) -> str:
 
 
 def _canon_ns(sim, ns):
-    """The persona's spelling of a namespace, or a fault when the host does not have it."""
+    """The persona's spelling of a namespace, or None when the host does not have it (callers raise the fault)."""
     low = (ns or "").lower().replace("\\", "/")
     for have in sim.host.persona.namespaces:
         if have.lower() == low:
