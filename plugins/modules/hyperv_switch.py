@@ -218,7 +218,7 @@ def run(hm):
         if not hm.check_mode:
             sm.create(conn, p["name"], wanted_type, notes=p["notes"], adapter=adapter,
                       allow_management_os=allow, timeout=p["timeout"])
-        finish(hm, conn, p, True, before, after)
+        finish(hm, conn, p, before, after)
 
     after = dict(before)
     notes_change = p["notes"] is not None and p["notes"] != (current["notes"] or "")
@@ -246,16 +246,17 @@ def run(hm):
             sm.set_notes(conn, current, p["notes"], timeout=p["timeout"])
     if not changed:
         hm.exit(changed=False, switch=sm.public(current), diff=dict(before=before, after=before))
-    finish(hm, conn, p, True, before, after, current)
+    finish(hm, conn, p, before, after, current)
 
 
-def finish(hm, conn, p, changed, before, after, current=None):
+def finish(hm, conn, p, before, after, current=None):
+    """Exit with changed=True and the switch as it now is (or, in check mode, would be)."""
     if hm.check_mode:
         switch = dict(sm.public(current) if current else dict(uuid=None, connected_adapters=0, connected_vms=[]))
         switch.update(after)
     else:
         switch = sm.public(sm.read_one(conn, p["name"]))
-    hm.exit(changed=changed, switch=switch, diff=dict(before=before, after=after))
+    hm.exit(changed=True, switch=switch, diff=dict(before=before, after=after))
 
 
 def main():
