@@ -87,14 +87,6 @@ def ips_from_items(items):
     return order_ips(v4 + split_addresses(items.get("NetworkAddressIPv6")))
 
 
-def vm_of_guest_network(instance_id):
-    """Microsoft:GuestNetwork\\<VM>\\<NIC> -> VM GUID (upper-case) or None."""
-    parts = (instance_id or "").split("\\")
-    if len(parts) >= 2 and parts[0].lower() == "microsoft:guestnetwork":
-        return parts[1].upper()
-    return None
-
-
 def read_guest(conn, guid):
     """(ip_addresses, guest dict) of one running VM: 2 requests (guest NIC configs, KVP)."""
     ips = []
