@@ -30,11 +30,12 @@ def _int(value):
 
 
 def wait_for_job(client, job, timeout=DEFAULT_TIMEOUT, interval=DEFAULT_INTERVAL, max_interval=DEFAULT_MAX_INTERVAL,
-                 sleep=None, clock=time.monotonic, context=""):
+                 sleep=None, clock=time.monotonic, context="", class_name=None, method=None):
     """Poll ``job`` (a Reference to any job class) until a terminal JobState; return the job Instance.
 
     The first Get happens at once; the pause between polls starts at ``interval`` and doubles up to
-    ``max_interval``. ``sleep`` defaults to ``client.sleep`` (injectable for tests)."""
+    ``max_interval``. ``sleep`` defaults to ``client.sleep`` (injectable for tests). ``context`` labels
+    messages; ``class_name``/``method`` (the invoked method, when known) are set on a JobError."""
     sleep = sleep or getattr(client, "sleep", None) or time.sleep
     deadline = clock() + timeout
     pause = interval
@@ -45,7 +46,7 @@ def wait_for_job(client, job, timeout=DEFAULT_TIMEOUT, interval=DEFAULT_INTERVAL
         if state in codes.JOB_TERMINAL_OK:
             return inst
         if state in codes.JOB_TERMINAL_FAILED:
-            raise _job_error(inst, state, job, label)
+            raise _job_error(inst, state, job, label, class_name, method)
         if state is None:
             raise MalformedResponse("job %s of %s has no readable JobState (%r)"
                                     % (job.selectors.get("InstanceID", "?"), label, inst.get("JobState")))
@@ -60,7 +61,7 @@ def wait_for_job(client, job, timeout=DEFAULT_TIMEOUT, interval=DEFAULT_INTERVAL
         pause = min(pause * 2, max_interval)
 
 
-def _job_error(inst, state, job, label):
+def _job_error(inst, state, job, label, class_name=None, method=None):
     error_code = _int(inst.get("ErrorCode"))
     description = inst.get("ErrorDescription") or inst.get("ErrorSummaryDescription") or ""
     status = inst.get("JobStatus") or ""
@@ -71,9 +72,8 @@ def _job_error(inst, state, job, label):
         parts.append(str(description).strip())
     elif status:
         parts.append(str(status).strip())
-    class_name, _sep, method = label.partition(".")
     return JobError(": ".join(parts), job_state=state, error_code=error_code, error_description=description,
-                    job_id=job.selectors.get("InstanceID"), class_name=class_name or None, method=method or None)
+                    job_id=job.selectors.get("InstanceID"), class_name=class_name, method=method)
 
 
 def check_result(result, client, timeout=DEFAULT_TIMEOUT, **poll):
@@ -87,7 +87,8 @@ def check_result(result, client, timeout=DEFAULT_TIMEOUT, **poll):
         if job is None:
             raise MalformedResponse("%s returned 4096 (job started) without a Job reference" % label)
         poll.setdefault("context", label)
-        result.job_instance = wait_for_job(client, job, timeout=timeout, **poll)
+        result.job_instance = wait_for_job(client, job, timeout=timeout, class_name=result.class_name,
+                                           method=result.method, **poll)
         return result
     meaning = codes.return_code_meaning(rv)
     raise MethodError("%s failed: ReturnValue %s" % (label, meaning), class_name=result.class_name,

@@ -156,7 +156,8 @@ def guest_shutdown(conn, vm, reboot=False, reason="Shutdown requested by Ansible
     if rv == 0:
         return None
     if rv == 4096 and result.job is not None:
-        jobs.wait_for_job(conn.client, result.job, timeout=conn.job_timeout, context=method)
+        jobs.wait_for_job(conn.client, result.job, timeout=conn.job_timeout, context=method,
+                          class_name=result.class_name, method=method)
         return None
     return SHUTDOWN_CODES.get(rv) or return_code_meaning(rv)
 

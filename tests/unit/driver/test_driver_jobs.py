@@ -99,6 +99,16 @@ def test_failed_job_names_error_code_and_description(state, name):
     assert not isinstance(e, JobTimeout)
 
 
+def test_failed_job_keeps_class_and_method_with_a_descriptive_context():
+    host = JobHost(states=(10,), error={"ErrorCode": 32773, "ErrorDescription": "no"})
+    client, _unused, _unused = make(host)
+    result = client.invoke(vm(), "RequestStateChange", {"RequestedState": 2})
+    with pytest.raises(JobError) as err:
+        jobs.check_result(result, client, context="reading C:\\vm.vhdx")
+    assert err.value.class_name == CS and err.value.method == "RequestStateChange"
+    assert "of reading C:\\vm.vhdx ended" in str(err.value)
+
+
 def test_job_timeout_with_fake_clock():
     now = [0.0]
 
