@@ -156,13 +156,7 @@ KVP_PROPS = ("SystemName", "GuestIntrinsicExchangeItems")
 # device classes (disks, DVD, NICs) are read whole: parse_devices reads many properties of each
 
 
-# The classes whose rows are joined to their VM by InstanceID ("Microsoft:<GUID>\\…") need InstanceID in
-# the projection; those are projected only with project="all" (see docs/performance.md: a query naming the
-# InstanceID column is indistinguishable, by its text, from a per-VM lookup, which some checks look for).
 RASD_BASE = "CIM_ResourceAllocationSettingData"
-NEEDS_INSTANCE_ID = frozenset(("Msvm_VirtualSystemSettingData", "Msvm_VirtualSystemGlobalSettingData",
-                               "Msvm_ProcessorSettingData", "Msvm_MemorySettingData",
-                               "Msvm_GuestNetworkAdapterConfiguration"))
 
 
 def _run(conn, wql, only=None):
@@ -175,15 +169,13 @@ def _run(conn, wql, only=None):
 
 
 def _query(conn, class_name, where=None, props=None, project=True):
-    """One enumeration of ``class_name``, projected on ``props`` when ``project`` allows it.
+    """One enumeration of ``class_name``, projected on ``props`` when ``project`` is true.
 
-    project=True and a class joined by InstanceID: SELECT * on the wire, only ``props`` parsed.
     A host that refuses a projection (a property missing from an older host's class, e.g.
-    SecureBootEnabled before 2012 R2) is asked once more for every property: one extra request, same facts."""
+    SecureBootEnabled before 2012 R2) is asked once more for every property, of which only ``props``
+    are parsed: one extra request, same facts."""
     if not props or not project:
         return conn.query(cim.wql_select(class_name, where))
-    if project != "all" and class_name in NEEDS_INSTANCE_ID:
-        return _run(conn, cim.wql_select(class_name, where), only=props)
     if class_name == CS:
         # the first request (it settles the namespace); these four properties exist on every host
         return conn.query(cim.wql_select(class_name, where, properties=props))
@@ -202,11 +194,10 @@ def _iso(value):
 def gather_vms(conn, names=None, uuids=None, states=None, name_globs=None, include=INCLUDE_ALL, project=True):
     """Facts of every VM matching all given filters (each filter: any of its values).
 
-    ``project``: True (default) asks Msvm_ComputerSystem and Msvm_KvpExchangeComponent only for the
-    properties the facts read, and parses only those of the settings classes (which are sent whole);
-    "all" projects the settings classes on the host too (their queries then name the InstanceID column);
-    False asks for and parses every property (``SELECT *``). The facts are the same in all three cases;
-    only the bytes, the number of Pulls and the parsing time differ."""
+    ``project``: True (default) asks each class only for the properties the facts read
+    (``SELECT a, b FROM …``; the device classes, read by parse_devices, stay ``SELECT *``); False asks
+    for and parses every property. The facts are the same in both cases; only the bytes, the number of
+    Pulls and the parsing time differ."""
     include = tuple(include or ())
     conds = []
     if names:
@@ -308,11 +299,14 @@ def gather_vms(conn, names=None, uuids=None, states=None, name_globs=None, inclu
         if running:
             # the KVP intrinsic items carry NetworkAddressIPv4/IPv6 of every adapter: no separate
             # Msvm_GuestNetworkAdapterConfiguration enumeration (reference 11.2, "inventory with IPs")
-            for comp in _query(conn, kvp.KVP_CLASS, None, KVP_PROPS, project):
-                guid = (comp.get("SystemName") or "").upper()
-                if guid not in running:
-                    continue
-                items = kvp.parse_items(comp.get("GuestIntrinsicExchangeItems"), names=kvp.GUEST_ITEM_NAMES)
+            comps_of_running = [
+                comp for comp in _query(conn, kvp.KVP_CLASS, None, KVP_PROPS, project)
+                if (comp.get("SystemName") or "").upper() in running
+            ]
+            item_lists = [comp.get("GuestIntrinsicExchangeItems") for comp in comps_of_running]
+            for comp, items in zip(comps_of_running, kvp.parse_items_many(item_lists, kvp.GUEST_ITEM_NAMES),
+                                   strict=True):
+                guid = comp.get("SystemName").upper()
                 guest_by[guid] = kvp.guest_from_items(items)
                 ips_by[guid] = kvp.ips_from_items(items)
     if host is None:

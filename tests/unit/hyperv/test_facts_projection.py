@@ -9,7 +9,7 @@ plugin = pytest.importorskip("tests.simulator.pytest_plugin")
 hyperv_sim = plugin.hyperv_sim
 
 from ansible_collections.wsman.hyperv.plugins.module_utils import cim, wsman  # noqa: E402
-from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv import facts, kvp  # noqa: E402
+from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv import facts  # noqa: E402
 from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv.connection import HypervConnection  # noqa: E402
 from ansible_collections.wsman.hyperv.plugins.module_utils.uri import ConnectionSpec  # noqa: E402
 
@@ -61,7 +61,7 @@ def test_projected_facts_equal_full_facts(hyperv_sim, persona):
     full_conn = Recorder(connect(sim))
     full = facts.gather_vms(full_conn, project=False)
     lean_conn = Recorder(connect(sim))
-    lean = facts.gather_vms(lean_conn, project="all")
+    lean = facts.gather_vms(lean_conn, project=True)
     assert len(full) == 40
     assert same_facts(lean, full)
     # same requests or fewer (fewer Pulls), every query but the device classes projected; a 2012 host has no
@@ -89,21 +89,23 @@ def test_projected_facts_equal_full_facts(hyperv_sim, persona):
     assert all(i.raw_xml is None for i in lean_conn.instances + full_conn.instances)
 
 
-@pytest.mark.parametrize("persona", ["2022", "2008r2"])
-def test_default_projection_names_no_instance_id(hyperv_sim, persona):
+@pytest.mark.parametrize("persona", ["2022", "2012", "2008r2"])
+def test_default_projection_asks_per_class_never_per_vm(hyperv_sim, persona):
     sim = hyperv_sim(persona=persona, vms=30, switches=1, seed=5)
-    full = facts.gather_vms(connect(sim), project=False)
+    include = ("config", "guest", "checkpoints")
+    full = facts.gather_vms(connect(sim), project=False, include=include)
     conn = Recorder(connect(sim))
-    assert same_facts(facts.gather_vms(conn), full)
-    # no query names the InstanceID column (what a per-VM lookup would look like); CS and KVP are projected
-    assert not any("InstanceID" in q for q in conn.queries), conn.queries
+    assert same_facts(facts.gather_vms(conn, include=include), full)
     assert any(vm["state"] == "running" for vm in full)
-    projected = {cim.wql_class(q) for q in conn.queries if not q.startswith("SELECT *")}
-    assert projected == {"Msvm_ComputerSystem", "Msvm_KvpExchangeComponent"}
-    # the settings classes come whole, but only the properties the facts read are parsed
+    # each query is about a class, never about one VM: no VM's GUID or name appears in any of them
+    for vm in full:
+        assert not any(vm["uuid"].lower() in q.lower() or "'%s'" % vm["name"] in q for q in conn.queries)
+    # every class is projected; a 2012 host refuses the VSSD projection (no SecureBootEnabled): it is asked
+    # SELECT * once more, and only the properties the facts read are parsed
+    star = [cim.wql_class(q) for q in conn.queries if q.startswith("SELECT *")]
+    assert star == (["Msvm_VirtualSystemSettingData"] if persona == "2012" else [])
     parsed_only = {cim.wql_class(q): only for q, only in zip(conn.queries, conn.only, strict=True) if only}
-    assert set(parsed_only) == {"Msvm_VirtualSystemSettingData"} | (
-        {"Msvm_VirtualSystemGlobalSettingData"} if persona == "2008r2" else set())
+    assert set(parsed_only) == set(star)
     for inst in conn.instances:
         only = parsed_only.get(inst.class_name)
         if only:
@@ -114,7 +116,7 @@ def test_projection_with_devices_and_filters(hyperv_sim):
     sim = hyperv_sim(persona="2022", vms=12, switches=2, seed=3)
     kwargs = {"states": ["running", "off"], "name_globs": ["*"], "include": facts.INCLUDE_ALL}
     full = facts.gather_vms(connect(sim), project=False, **kwargs)
-    lean = facts.gather_vms(connect(sim), project="all", **kwargs)
+    lean = facts.gather_vms(connect(sim), project=True, **kwargs)
     assert full and same_facts(lean, full)
     # devices (read whole) are there too
     assert any(vm["disks"] or vm["network_adapters"] for vm in lean)
@@ -125,7 +127,7 @@ def test_projection_means_fewer_pulls(hyperv_sim):
     full_conn, lean_conn = connect(sim), connect(sim)
     include = ("config", "guest", "checkpoints")
     assert same_facts(facts.gather_vms(full_conn, include=include, project=False),
-                      facts.gather_vms(lean_conn, include=include, project="all"))
+                      facts.gather_vms(lean_conn, include=include, project=True))
     assert lean_conn.round_trips < full_conn.round_trips
 
 
@@ -135,42 +137,3 @@ def test_keep_raw_xml_on_request(hyperv_sim):
     insts = client.query(cim.wql_select("Msvm_ComputerSystem"))
     assert insts and all(i.raw_xml is not None for i in insts)
     assert connect(sim).client.query(cim.wql_select("Msvm_ComputerSystem"))[0].raw_xml is None
-
-
-def _item(name, data):
-    return cim.EmbeddedInstance("Msvm_KvpExchangeDataItem", {"Name": name, "Data": data, "Source": 2}).to_cimxml()
-
-
-def test_kvp_items_filtered_by_name_before_parsing(monkeypatch):
-    items = [_item("OSName", "Windows"), _item("ProcessorArchitecture", "9"), _item("NetworkAddressIPv4", "10.0.0.5"),
-             _item("IntegrationServicesVersion", "10.0"), "not xml at all <"]
-    assert kvp.parse_items(items) == {"OSName": "Windows", "ProcessorArchitecture": "9",
-                                      "NetworkAddressIPv4": "10.0.0.5", "IntegrationServicesVersion": "10.0"}
-    parsed = []
-    real = cim.EmbeddedInstance.from_element.__func__
-
-    def counting(cls, el):
-        parsed.append(el)
-        return real(cls, el)
-
-    monkeypatch.setattr(cim.EmbeddedInstance, "from_element", classmethod(counting))
-    expected = {"OSName": "Windows", "NetworkAddressIPv4": "10.0.0.5"}
-    assert kvp.parse_items(items, names=kvp.GUEST_ITEM_NAMES) == expected
-    assert len(parsed) == 2  # the other items were not parsed
-    # a wanted name inside another item's data is parsed, then dropped by its real Name
-    parsed.clear()
-    assert kvp.parse_items([_item("Comment", "see OSName")], names=kvp.GUEST_ITEM_NAMES) == {}
-    assert len(parsed) == 1
-
-
-def test_kvp_items_one_bad_item_does_not_hide_the_others():
-    good = [_item("OSName", "Windows"), _item("OSVersion", "10.0.20348")]
-    for bad in ("<INSTANCE CLASSNAME='x'><PROPERTY NAME='OSName'>", '<!DOCTYPE x [<!ENTITY e "OSName">]><x/>',
-                "<NOTINSTANCE>OSName</NOTINSTANCE>"):
-        assert kvp.parse_items([good[0], bad, good[1]], names=kvp.GUEST_ITEM_NAMES) == {
-            "OSName": "Windows", "OSVersion": "10.0.20348"}
-    # an XML declaration on an item is allowed, as before
-    decl = '<?xml version="1.0" encoding="utf-16"?>' + _item("OSName", "Linux")
-    expected = {"OSName": "Linux", "OSVersion": "10.0.20348"}
-    assert kvp.parse_items([decl, good[1]], names=kvp.GUEST_ITEM_NAMES) == expected
-    assert kvp.parse_items([decl]) == {"OSName": "Linux"}
