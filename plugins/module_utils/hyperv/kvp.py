@@ -25,12 +25,16 @@ CHUNK_VMS = 200
 
 
 def _prefilter(wanted):
-    """A regex finding any wanted name in an item's text (None: keep every item)."""
+    """A regex finding an item whose text may carry a wanted name (None: keep every item)."""
     if wanted is None:
         return None
     pattern = _PREFILTERS.get(wanted)
     if pattern is None:
-        pattern = _PREFILTERS[wanted] = re.compile("|".join(re.escape(n) for n in sorted(wanted)))
+        # a wanted name as the start of a VALUE: the Name property's (or, rarely, the Data's: parsed, then
+        # dropped by its real Name); the literal "<VALUE" prefix makes the search ~5x faster than a bare
+        # alternation of the names
+        names = "|".join(re.escape(n) for n in sorted(wanted))
+        pattern = _PREFILTERS[wanted] = re.compile(r"<VALUE[^>]*>\s*(?:<!\[CDATA\[)?(?:%s)" % names)
     return pattern
 
 
@@ -104,7 +108,7 @@ def parse_items_many(item_lists, names=None):
     -> one {Name: Data} per VM, in order.
 
     With ``names``, only items with one of those names are returned, and an item whose text does not contain
-    any of them is skipped unparsed (a guest publishes ~15 intrinsic items; the inventory reads 5). The kept
+    any of them as a VALUE is skipped unparsed (a guest publishes ~15 intrinsic items; the inventory reads 5). The kept
     items of up to CHUNK_VMS VMs are parsed as one XML document, with the safety rules of every response."""
     wanted = frozenset(names) if names else None
     prefilter = _prefilter(wanted)

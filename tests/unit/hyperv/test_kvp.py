@@ -47,8 +47,13 @@ def test_items_filtered_by_name_before_parsing(parses):
     parses.update(docs=0, items=0)
     assert kvp.parse_items(items, names=GUEST) == {"OSName": "Windows 5", "NetworkAddressIPv4": "10.0.0.5"}
     assert parses == {"docs": 1, "items": 2}  # the other items were not parsed, the two wanted ones together
-    # a wanted name inside another item's data is parsed, then dropped by its real Name
-    assert kvp.parse_items([_item("Comment", "see OSName")], names=GUEST) == {}
+    # an item whose Data is a wanted name is parsed, then dropped by its real Name
+    parses.update(docs=0, items=0)
+    assert kvp.parse_items([_item("Comment", "OSName")], names=GUEST) == {}
+    assert parses == {"docs": 1, "items": 1}
+    # the prefilter tolerates an attribute on VALUE and CDATA around the name
+    odd = _item("OSName", "Linux").replace("<VALUE>OSName", '<VALUE xml:space="preserve"><![CDATA[OSName]]>')
+    assert kvp.parse_items([odd], names=GUEST) == {"OSName": "Linux"}
 
 
 def test_many_vms_in_one_document_same_as_one_by_one(parses):
@@ -65,13 +70,15 @@ def test_many_vms_in_one_document_same_as_one_by_one(parses):
 
 
 @pytest.mark.parametrize("bad", [
-    "<INSTANCE CLASSNAME='x'><PROPERTY NAME='OSName'>",
-    '<!DOCTYPE x [<!ENTITY e "OSName">]><x/>',
-    "<NOTINSTANCE>OSName</NOTINSTANCE>",
-    "</ITEMS><ITEMS>OSName",
-    "<!-- OSName --><INSTANCE/>",
+    "<INSTANCE CLASSNAME='x'><PROPERTY NAME='Name'><VALUE>OSName",
+    '<!DOCTYPE x [<!ENTITY e "v">]><x><VALUE>OSName</VALUE></x>',
+    "<NOTINSTANCE><VALUE>OSName</VALUE></NOTINSTANCE>",
+    "</ITEMS><ITEMS><VALUE>OSName</VALUE>",
+    "<!-- c --><INSTANCE><VALUE>OSName</VALUE></INSTANCE>",
 ])
-def test_one_bad_item_hides_nothing_else(bad):
+def test_one_bad_item_hides_nothing_else(bad, parses):
+    assert kvp.parse_items([bad], names=GUEST) == {}
+    assert parses["docs"] >= 1  # the bad item passed the name prefilter: it was really tried
     good = [_item("OSName", "Windows"), _item("OSVersion", "10.0.20348")]
     expected = {"OSName": "Windows", "OSVersion": "10.0.20348"}
     assert kvp.parse_items([good[0], bad, good[1]], names=GUEST) == expected
