@@ -29,7 +29,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 PASSWORD = "bench-secret"
 COLLECTIONS = os.path.join(ROOT, ".build", "collections")
-DEFAULT_WORKERS = 32
 
 
 class Simulators:
@@ -102,9 +101,9 @@ class Simulators:
 def write_config(directory, uris, workers, extra=""):
     path = os.path.join(directory, "bench.hyperv.yml")
     with open(path, "w", encoding="utf-8") as handle:
-        handle.write(
-            "plugin: wsman.hyperv.hyperv\nusername: admin\npassword: %s\nmax_workers: %d\n" % (PASSWORD, workers)
-        )
+        handle.write("plugin: wsman.hyperv.hyperv\nusername: admin\npassword: %s\n" % PASSWORD)
+        if workers:  # otherwise the plugin's default
+            handle.write("max_workers: %d\n" % workers)
         handle.write("hosts:\n" + "".join("  - '%s'\n" % u for u in uris) + extra)
     return path
 
@@ -127,8 +126,8 @@ def in_process(hosts, vms, latency, workers, procs, target, repeat=3):
     from tests.integration.inventory.inprocess import load_plugin, parse
 
     print(
-        "\n== %d host(s) x %d VMs, %g ms latency, max_workers %d (target < %.1f s)"
-        % (hosts, vms, latency, workers, target)
+        "\n== %d host(s) x %d VMs, %g ms latency, max_workers %s (target < %.1f s)"
+        % (hosts, vms, latency, workers or "default", target)
     )
     with Simulators(hosts, vms, latency, procs) as sims, tempfile.TemporaryDirectory() as tmp:
         path = write_config(tmp, sims.uris(), workers)
@@ -201,10 +200,10 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("scenarios", nargs="*", default=["single", "many", "rss"], choices=["single", "many", "rss"])
     ap.add_argument("--sim-procs", type=int, default=10, help="simulator processes for the 50-host scenario")
-    ap.add_argument("--workers", type=int, default=None, help="max_workers (default %d)" % DEFAULT_WORKERS)
+    ap.add_argument("--workers", type=int, default=None, help="max_workers (default: the plugin's default)")
     ap.add_argument("--rss-vms", type=int, default=10000)
     args = ap.parse_args(argv)
-    workers = args.workers or DEFAULT_WORKERS
+    workers = args.workers
     if "single" in args.scenarios:
         in_process(1, 1000, 10, workers, 1, 1.0)
     if "many" in args.scenarios:

@@ -60,7 +60,7 @@ options:
     elements: raw
     default: []
   max_workers:
-    description: How many Hyper-V hosts are queried at the same time.
+    description: How many Hyper-V hosts are queried at the same time (1 or more).
     type: int
     default: 16
   strict_hosts:
@@ -650,6 +650,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise OptionError("include: unknown part(s) %s; allowed: %s" % (", ".join(bad), ", ".join(INCLUDE_CHOICES)))
         return [part for part in INCLUDE_CHOICES if part in include]
 
+    def _max_workers(self):
+        workers = self.get_option("max_workers")
+        if workers is None or workers < 1:
+            raise OptionError("max_workers: must be 1 or more (got %s)" % workers)
+        return workers
+
     @staticmethod
     def _fingerprint(gather_kwargs, include):
         """What the cached facts depend on (never a password)."""
@@ -667,7 +673,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         results, failures = {}, []
         if not targets:
             return results, failures
-        workers = max(1, min(int(self.get_option("max_workers") or 1), len(targets)))
+        workers = min(self._max_workers(), len(targets))
         secrets = [t.spec.password for t in targets if t.spec.password]
 
         def one(target):
@@ -782,6 +788,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         targets = self._targets()
         gather_kwargs, client_filters = split_filters(self.get_option("filters"))
         include = self._include()
+        self._max_workers()  # a bad value is an error even when every host comes from the cache
         fingerprint = self._fingerprint(gather_kwargs, include)
 
         cache_key = self.get_cache_key(path)

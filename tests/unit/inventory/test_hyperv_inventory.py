@@ -542,6 +542,11 @@ def test_hosts_are_queried_in_parallel_bounded_by_max_workers(run):
     fake = FakeHosts(hosts, delay=0.02)
     run(config % (1, names), fake)
     assert fake.peak == 1
+    for bad in (0, -2):
+        fake = FakeHosts(hosts)
+        with pytest.raises(AnsibleParserError, match=r"max_workers: must be 1 or more \(got %d\)" % bad):
+            run(config % (bad, names), fake)
+        assert fake.calls == []
 
 
 def cache_config(tmp_path, extra=""):
