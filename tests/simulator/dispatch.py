@@ -96,17 +96,8 @@ def _missing_namespace(ns) -> str:
     return f"The WS-Management service cannot process the request. The CIM namespace {ns} is invalid. "
 
 
-def _canon_ns(sim, ns):
-    """The persona's spelling of a namespace, or None when the host does not have it (callers raise the fault)."""
-    low = (ns or "").lower().replace("\\", "/")
-    for have in sim.host.persona.namespaces:
-        if have.lower() == low:
-            return have
-    return None
-
-
 def _ns_or_fault(sim, ns, wql_filter=False):
-    canon = _canon_ns(sim, ns)
+    canon = sim.host.schema.canonical_namespace(ns)
     if canon is None:
         if wql_filter:
             raise f_cannot_process_filter(_missing_namespace(ns), wmi=True)
@@ -380,7 +371,7 @@ def _epr_to_ref(el, sim) -> Ref:
     for sel in holder.findall(f"{{{NS_W}}}SelectorSet/{{{NS_W}}}Selector"):
         keys.append((sel.get("Name") or "", (sel.text or "")))
     if sim is not None:
-        canon = _canon_ns(sim, ns)
+        canon = sim.host.schema.canonical_namespace(ns)
         if canon is not None:
             ns = canon
             try:
@@ -434,7 +425,7 @@ def _run_wql(sim, ns, text):
         _unused, path_ns, cls, keys = parse_path(q.path)
     except (ValueError, IndexError):
         raise errors.InvalidQuery(f"bad object path {q.path!r}") from None
-    src_ns = _canon_ns(sim, path_ns) if path_ns else ns
+    src_ns = sim.host.schema.canonical_namespace(path_ns) if path_ns else ns
     if src_ns is None:
         raise f_cannot_process_filter(_missing_namespace(path_ns), wmi=True)
     try:
@@ -621,7 +612,7 @@ def _assoc_filter(sim, ns, flt):
     if obj is None:
         raise f_cannot_process_filter("The association filter has no Object. ")
     ref = _epr_to_ref(obj, sim)
-    src_ns = _canon_ns(sim, ref.namespace) or ns
+    src_ns = sim.host.schema.canonical_namespace(ref.namespace) or ns
     source = host.get(src_ns, ref.class_name, dict(ref.keys))
 
     def opt(name):
@@ -693,7 +684,9 @@ def _decode_param(sim, pd, el):
             _unused, pns, cls, keys = parse_path(text)
         except (ValueError, IndexError):
             raise f_schema(f"The value of {pd.name} is not a reference. ") from None
-        return Ref(_canon_ns(sim, pns) if pns else sim.host.persona.vm_namespace, cls, tuple(keys.items()))
+        return Ref(
+            sim.host.schema.canonical_namespace(pns) if pns else sim.host.persona.vm_namespace, cls, tuple(keys.items())
+        )
     if pd.embedded_instance or pd.cim_type == "object":
         elements = [c for c in el if isinstance(c.tag, str)]
         if elements:

@@ -252,11 +252,16 @@ class Schema:
     def namespaces(self):
         return tuple(self._canonical.values())
 
-    def canonical_namespace(self, namespace: str) -> str:
-        try:
-            return self._canonical[norm_ns(namespace)]
-        except KeyError:
-            raise UnknownNamespace(f"The WMI namespace {namespace} is invalid.") from None
+    def canonical_namespace(self, namespace: str | None) -> str | None:
+        """The persona's spelling of `namespace` (`root/virtualization/v2`), or None when this host has no
+        such namespace (the caller raises the fault that fits: a WS-Man fault in the front, UnknownNamespace
+        in the model). The one place where a namespace name from a request is matched: any case, `\\` or
+        `/` separators (mixed too: a WMI path gives `root\\virtualization\\v2`, a resource URI
+        `root/virtualization/v2`), leading/trailing separators ignored; None, empty, inner doubled
+        separators, blanks and unknown namespaces are refused (tests_model/test_schema.py lists the forms)."""
+        if not namespace:
+            return None
+        return self._canonical.get(norm_ns(namespace))
 
     def classes(self, namespace: str) -> dict:
         try:

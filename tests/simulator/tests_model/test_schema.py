@@ -98,3 +98,50 @@ def test_persona_limits():
 def test_serial_port_class_from_2016():
     assert not build_schema("2012r2").has_class(NS, "Msvm_SerialPortSettingData")
     assert build_schema("2016").is_a(NS, "Msvm_SerialPortSettingData", "CIM_ResourceAllocationSettingData")
+
+
+# The one namespace matcher (Schema.canonical_namespace), used by the front for resource URIs,
+# WMI object paths (WQL ASSOCIATORS OF, REF parameters as text) and EPRs. Namespace names are
+# case-insensitive (reference 3.1); the answer is always the persona's spelling.
+NAMESPACE_ACCEPTED = [
+    ("root/virtualization/v2", NS),  # resource URI form
+    ("root\\virtualization\\v2", NS),  # WMI path form
+    ("ROOT/Virtualization/V2", NS),
+    ("Root\\VIRTUALIZATION/v2", NS),  # mixed separators
+    ("/root/virtualization/v2", NS),  # leading / trailing separators
+    ("root/virtualization/v2/", NS),
+    ("\\root\\virtualization\\v2\\", NS),
+    ("root/cimv2", "root/cimv2"),
+    ("ROOT\\CIMV2", "root/cimv2"),
+]
+NAMESPACE_REFUSED = [
+    None,
+    "",
+    "/",
+    "root",
+    "root/virtualization",  # v1 only: not on a 2022 host
+    "root//virtualization/v2",  # doubled inner separator
+    "root/virtualization/v2/Msvm_ComputerSystem",
+    " root/cimv2",
+    "root/cimv2 ",
+    "root.cimv2",
+]
+
+
+@pytest.mark.parametrize("given, canonical", NAMESPACE_ACCEPTED)
+def test_canonical_namespace_accepted_forms(given, canonical):
+    s = build_schema("2022")
+    assert s.canonical_namespace(given) == canonical
+    assert s.has_class(given, "Msvm_ComputerSystem") == (canonical == NS)
+
+
+@pytest.mark.parametrize("given", NAMESPACE_REFUSED)
+def test_canonical_namespace_refused_forms(given):
+    assert build_schema("2022").canonical_namespace(given) is None
+
+
+def test_canonical_namespace_follows_the_persona():
+    assert build_schema("2008r2").canonical_namespace("ROOT\\Virtualization") == "root/virtualization"
+    assert build_schema("2008r2").canonical_namespace(NS) is None
+    assert build_schema("2012").canonical_namespace("root\\virtualization\\") == "root/virtualization"
+    assert build_schema("2012").canonical_namespace("root/virtualization/v2") == NS
