@@ -89,16 +89,23 @@ class ClassDef:
     methods: dict  # name -> MethodDef
     is_association: bool = False
     _by_lower: dict = field(default_factory=dict, repr=False)
+    _methods_by_lower: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        if not self._by_lower:
+            self._by_lower = {p.name.lower(): p for p in self.properties}
+        if not self._methods_by_lower:
+            # first name wins when two differ only in case (what the former scan of `methods` returned)
+            for m in self.methods.values():
+                self._methods_by_lower.setdefault(m.name.lower(), m)
 
     def prop(self, name):
         """PropDef by case-insensitive name, or None."""
         return self._by_lower.get(name.lower())
 
     def method(self, name):
-        for m in self.methods.values():
-            if m.name.lower() == name.lower():
-                return m
-        return None
+        """MethodDef by case-insensitive name, or None."""
+        return self._methods_by_lower.get(name.lower())
 
     @property
     def ref_props(self):
@@ -224,7 +231,6 @@ def build_namespace(raw_classes: list, level: int) -> dict:
             keys = r.keys
         ordered = sorted(props.values(), key=lambda p: p.name.lower())
         cd = ClassDef(r.name, r.superclass, keys, ordered, methods, assoc)
-        cd._by_lower = {p.name.lower(): p for p in ordered}
         done[low] = cd
         return cd
 

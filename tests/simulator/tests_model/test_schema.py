@@ -145,3 +145,13 @@ def test_canonical_namespace_follows_the_persona():
     assert build_schema("2008r2").canonical_namespace(NS) is None
     assert build_schema("2012").canonical_namespace("root\\virtualization\\") == "root/virtualization"
     assert build_schema("2012").canonical_namespace("root/virtualization/v2") == NS
+
+
+def test_method_lookup_is_case_insensitive_and_inherited():
+    cd = build_schema("2022").get_class(NS, "Msvm_ComputerSystem")
+    m = cd.method("RequestStateChange")
+    assert m is not None and m.name == "RequestStateChange"
+    assert cd.method("requeststatechange") is m and cd.method("REQUESTSTATECHANGE") is m
+    assert cd.method("NoSuchMethod") is None
+    for name, md in cd.methods.items():
+        assert cd.method(name.swapcase()) is md
