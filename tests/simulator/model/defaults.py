@@ -288,6 +288,13 @@ _COMMON = {
 
 _V2 = dict(
     _COMMON,
+    # [inf] Caption / Description of a boot source (model/boot.py); OptionalData / OtherLocation null
+    Msvm_BootSourceSettingData=dict(
+        Caption="Boot Source Settings",
+        Description="Microsoft Virtual Machine Boot Source Settings",
+        OptionalData=None,
+        OtherLocation=None,
+    ),
     Msvm_VirtualSystemSettingData=dict(
         Caption="Virtual Machine Settings",
         AutomaticRecoveryAction=3,

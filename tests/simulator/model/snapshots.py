@@ -7,6 +7,7 @@ copies of the VM's device settings, linked by SnapshotOfVirtualSystem (VM), Pare
 
 from __future__ import annotations
 
+from . import boot
 from .jobs import start_job
 from .registry import event, method
 from .states import generation
@@ -27,6 +28,7 @@ def current_snapshot(host, cs):
 def _copy_settings(host, src_vssd, dst_vssd, src_owner, dst_owner):
     """Copy device settings (not guest network configuration) from one configuration to another."""
     ns = src_vssd.namespace
+    twins = {}
     for s in vm_settings(host, src_vssd):
         vals = {}
         for k, v in s.values.items():
@@ -40,6 +42,9 @@ def _copy_settings(host, src_vssd, dst_vssd, src_owner, dst_owner):
             vals[k] = v
         new = host.add(ns, s.class_def.name, vals, s.defaults)
         host.link("Msvm_VirtualSystemSettingDataComponent", "GroupComponent", dst_vssd, "PartComponent", new)
+        twins[id(s)] = new
+    # gen 2 boot sources and the BootSourceOrder of this moment (model/boot.py)
+    boot.copy_sources(host, src_vssd, dst_vssd, src_owner, dst_owner, twins)
 
 
 def create_snapshot(host, cs, name=None):
@@ -105,7 +110,6 @@ def apply_snapshot(host, cs, snap):
     for k in (
         "Notes",
         "BootOrder",
-        "BootSourceOrder",
         "SecureBootEnabled",
         "AutomaticStartupAction",
         "AutomaticShutdownAction",

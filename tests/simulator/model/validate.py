@@ -45,6 +45,14 @@ def _boot_order(v, ctx):
     return None
 
 
+def _boot_source_order(v, ctx):
+    """Generation 1 VMs have no boot sources (an empty / null value equals theirs); a generation 2 order
+    is checked against the VM's boot sources by vsms.ModifySystemSettings (model/boot.py resolve_order)."""
+    if ctx.get("generation") != 2 and v:
+        return "BootSourceOrder needs generation 2."
+    return None
+
+
 def _secure_boot(v, ctx):
     if v and ctx.get("generation") != 2:
         return "Secure Boot is only available to generation 2 virtual machines."
@@ -70,7 +78,7 @@ VSSD_V2 = {
     "AutomaticStartupActionDelay": lambda v, ctx: None,
     "AutomaticStartupActionSequenceNumber": lambda v, ctx: None,
     "BootOrder": _boot_order,
-    "BootSourceOrder": lambda v, ctx: None if ctx.get("generation") == 2 else "BootSourceOrder needs generation 2.",
+    "BootSourceOrder": _boot_source_order,
     "SecureBootEnabled": _secure_boot,
     "SecureBootTemplateId": lambda v, ctx: None,
     "VirtualNumaEnabled": lambda v, ctx: None,

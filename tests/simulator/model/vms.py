@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..personas import NS_V1
+from . import boot
 from . import devices as D
 from .defaults import NEVER
 from .jobs import start_job
@@ -47,6 +48,8 @@ def add_setting(host, namespace, vssd, kind, rest, values=None):
         cls = "Msvm_SerialPortSettingData"  # COM ports have their own class from 2016 on (5.8)
     inst = host.add(namespace, cls, vals, D.template(namespace, kind))
     host.link("Msvm_VirtualSystemSettingDataComponent", "GroupComponent", vssd, "PartComponent", inst)
+    if kind in boot.DRIVE_KINDS or kind == "nic":
+        boot.device_added(host, vssd, inst)  # gen 2: a boot source at the end of BootSourceOrder
     return inst
 
 
@@ -65,9 +68,11 @@ def create_vm(
     guest=None,
     guid=None,
     scsi=None,
+    os_loader=True,
 ):
     """Build a VM (Off) with its settings, then bring it to `state`.
-    nics: [(switch Instance|None, mac, vlan, ipv4[, ipv6])]."""
+    nics: [(switch Instance|None, mac, vlan, ipv4[, ipv6])]. os_loader: a gen 2 VM whose guest has an OS
+    gets that OS's firmware file boot source (Windows Boot Manager) first in BootSourceOrder."""
     ns = host.persona.vm_namespace
     v1 = generation(ns) == "v1"
     guid = guid or host.new_guid()
@@ -166,6 +171,8 @@ def create_vm(
         if kind.cls:
             guid_ic = kind.device_id.split(":", 1)[1].split("\\")[-1]
             add_setting(host, ns, vssd, ic, guid_ic)
+    if os_loader and generation_no == 2:
+        boot.add_os_loader(host, vssd, (guest or {}).get("os"))
     add_mirror(host, cs, vssd)
     if state != "off":
         set_state(host, cs, state, initial=True)

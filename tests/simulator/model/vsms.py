@@ -9,6 +9,7 @@ ErrorCode/ErrorDescription (G11), and nothing changes. Missing or malformed para
 from __future__ import annotations
 
 from ..values import EmbeddedInstance
+from . import boot
 from . import devices as D
 from . import validate as V
 from .convert import BadValue, embedded_values
@@ -97,6 +98,8 @@ def define_system(host, ns, svc, params):
         err = f"The property '{unknown[0]}' cannot be set when defining a virtual machine."
     if err:
         return failed_job(host, ns, 1, "Defining Virtual Machine", 32773, err)
+    if vals.get("BootSourceOrder"):
+        return 32773, {}  # a new VM has no boot sources: only an empty order is a permutation of them [inf]
     cs = create_vm(
         host,
         vals["ElementName"],
@@ -110,11 +113,12 @@ def define_system(host, ns, svc, params):
         "off",
         guest=new_vm_guest(host, vals["ElementName"]),
         scsi=False,
+        os_loader=False,  # a new VM's firmware has no OS loader entry yet [inf]
     )
     # J10: a bare Gen1 VM has its IDE controllers and DVD drive; create_vm put an empty DVD on IDE 1:0
     vssd = vm_vssd(host, ns, cs.values["Name"])
     for k, v in vals.items():
-        if k in table and k not in ("ElementName", "VirtualSystemSubType"):
+        if k in table and k not in ("ElementName", "VirtualSystemSubType", "BootSourceOrder"):
             vssd.values[k] = v
     try:
         adds = []
@@ -155,6 +159,7 @@ def delete_vm(host, cs):
 def _delete_config(host, vssd):
     for s in vm_settings(host, vssd):
         _remove_setting(host, s)
+    boot.remove_all(host, vssd)
     host.remove(vssd)
 
 
@@ -167,6 +172,7 @@ def _remove_setting(host, s):
         ):
             host.remove(other)
     disconnect_port(host, s)
+    boot.device_removed(host, s)
     host.remove(s)
 
 
@@ -196,21 +202,38 @@ def modify_system_settings(host, ns, svc, params):
         return 32773, {}
     cs = vm_of_vssd(host, vssd)
     current = vssd.properties
+    # gen 2 BootSourceOrder: a permutation of the VM's boot sources, else ReturnValue 32773 and no job [inf]
+    new_order = None
+    if vals.get("BootSourceOrder") is not None and boot.supported(host, vssd):
+        try:
+            new_order = boot.resolve_order(host, vssd, vals["BootSourceOrder"])
+        except boot.BadOrder:
+            return 32773, {}
     err = V.check(V.VSSD_V2, vals, current, ctx_for(host, vssd), identity={"InstanceID", "Caption", "Description"})
+    off = cs is None or cs.values["_state"] == "off"
     if (
         err is None
         and "SecureBootEnabled" in vals
         and vals["SecureBootEnabled"] != current.get("SecureBootEnabled")
-        and cs is not None
-        and cs.values["_state"] != "off"
+        and not off
     ):
         err = "Secure Boot settings can only be changed while the virtual machine is off."
+    if (
+        err is None
+        and new_order is not None
+        and [b.values["InstanceID"].lower() for b in new_order] != boot.order_ids(vssd)
+        and not off
+    ):
+        err = "The boot order can only be changed while the virtual machine is off."
     if err:
         return failed_job(
             host, ns, 2, "Modifying Virtual Machine Settings", 32773, err, affected=[(cs, [0])] if cs else ()
         )
     for k, v in vals.items():
-        if k in V.VSSD_V2:
+        if k == "BootSourceOrder":
+            if new_order is not None:  # stored as the host renders the paths, whatever form was sent
+                vssd.values[k] = [b.path() for b in new_order]
+        elif k in V.VSSD_V2:
             vssd.values[k] = v
     if "ElementName" in vals and cs is not None and vssd.values.get("VirtualSystemType") == REALIZED:
         cs.values["ElementName"] = vals["ElementName"]

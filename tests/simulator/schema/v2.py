@@ -156,6 +156,15 @@ class Msvm_VirtualSystemSettingData : CIM_VirtualSystemSettingData
   VirtualNumaEnabled boolean
   VirtualSystemSubType string +2012r2
 
+# generation 2 boot sources [doc Microsoft Msvm_BootSourceSettingData, 2012 R2+]: one per bootable
+# drive / synthetic NIC of a gen 2 VM plus firmware file entries (model/boot.py)
+class Msvm_BootSourceSettingData : CIM_SettingData +2012r2
+  BootSourceDescription string
+  BootSourceType uint32
+  FirmwareDevicePath string
+  OptionalData uint8[]
+  OtherLocation string
+
 class Msvm_VirtualSystemManagementServiceSettingData : CIM_SettingData
   BiosLockString string
   CurrentWWNNAddress string
@@ -457,4 +466,12 @@ assoc Msvm_AffectedJobElement
 assoc Msvm_EthernetPortSettingDataComponent : CIM_Component
 assoc Msvm_VirtualEthernetSwitchSettingDataComponent : CIM_Component
 assoc Msvm_SettingDataComponent : CIM_Component
+# VSSD (GroupComponent) -> its boot sources (PartComponent) [doc Microsoft]
+assoc Msvm_BootSourceComponent : CIM_Component +2012r2
+# a drive / NIC setting (SystemElement) and its boot source (SameElement) [code os-win vmutils
+# _drive_to_boot_source]
+assoc Msvm_LogicalIdentity
+  keys SystemElement SameElement
+  SameElement ref:CIM_ManagedElement
+  SystemElement ref:CIM_ManagedElement
 """
