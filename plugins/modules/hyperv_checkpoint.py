@@ -180,12 +180,8 @@ def run(hm):
     if p["subtree"] and p["state"] != "absent":
         hm.fail("subtree only applies to state=absent")
     conn = hm.connection()
-    vm = vms.find_one(conn, name=p["name"], uuid=p["uuid"])
-    if vm is None:
-        hm.fail("virtual machine %r does not exist" % (p["name"] if p["uuid"] is None else p["uuid"],))
+    vm = vms.find_existing(conn, name=p["name"], uuid=p["uuid"])
     vm_name, guid = vm.get("ElementName"), vm.get("Name")
-    if hm.params["name"] is not None and hm.params["uuid"] is not None and vm_name != hm.params["name"]:
-        hm.fail("uuid %s is virtual machine %r, not %r" % (guid, vm_name, hm.params["name"]))
     current, _current_id = checkpoints.list_for_vm(conn, guid)
     found = checkpoints.find_by_name(current, name, vm_name)
     before = [cp["name"] for cp in current]

@@ -148,13 +148,8 @@ def run(hm):
 
     action, value = wanted_action(hm.params)
     conn = hm.connection()
-    vm = vms.find_one(conn, name=hm.params["name"], uuid=hm.params["uuid"])
-    wanted_vm = hm.params["name"] if hm.params["uuid"] is None else hm.params["uuid"]
-    if vm is None:
-        hm.fail("virtual machine %r does not exist" % (wanted_vm,))
+    vm = vms.find_existing(conn, name=hm.params["name"], uuid=hm.params["uuid"])
     vm_name, guid = vm.get("ElementName"), vm.get("Name")
-    if hm.params["name"] is not None and hm.params["uuid"] is not None and vm_name != hm.params["name"]:
-        hm.fail("uuid %s is virtual machine %r, not %r" % (guid, vm_name, hm.params["name"]))
     state = vms.state_name(conn, vm.get("EnabledState"))
     if state != "running":
         hm.fail("virtual machine %r is %s; keyboard input can only be sent to a running virtual machine"

@@ -83,6 +83,17 @@ def find_one(conn, name=None, uuid=None):
     return found[0] if found else None
 
 
+def find_existing(conn, name=None, uuid=None):
+    """The VM a module's ``name``/``uuid`` options select (uuid first); a clear error if there is none, or if
+    both are given and the VM with that uuid has another name. One WQL request (see find_one)."""
+    vm = find_one(conn, name=name, uuid=uuid)
+    if vm is None:
+        raise HypervError("virtual machine %r does not exist" % (name if uuid is None else uuid,))
+    if name is not None and uuid is not None and vm.get("ElementName") != name:
+        raise HypervError("uuid %s is virtual machine %r, not %r" % (vm.get("Name"), vm.get("ElementName"), name))
+    return vm
+
+
 def get(conn, guid):
     return conn.get(conn.vm_ref(guid))
 
