@@ -87,6 +87,14 @@ class HypervModule:
     def diff_mode(self):
         return self.module._diff
 
+    def require_positive_seconds(self, *keys):
+        """Refuse (OptionError, before any request) a timeout option that is zero or negative; None is left
+        to the option's default handling."""
+        for key in keys:
+            value = self.params.get(key)
+            if value is not None and value <= 0:
+                raise OptionError("%s must be a positive number of seconds, got %s" % (key, value))
+
     # ---- the connection ----------------------------------------------------------------
     def require_libraries(self):
         if not HAS_LXML:

@@ -175,8 +175,7 @@ def run(hm):
 
     p = hm.params
     name = checkpoints.validate_name(p["checkpoint"])
-    if p["timeout"] <= 0:
-        hm.fail("timeout must be a positive number of seconds, got %d" % p["timeout"])
+    hm.require_positive_seconds("timeout")
     if p["subtree"] and p["state"] != "absent":
         hm.fail("subtree only applies to state=absent")
     conn = hm.connection()

@@ -179,8 +179,7 @@ def settings(switch):
 def run(hm):
     p = hm.params
     sm.validate(p)
-    if p["timeout"] <= 0:
-        hm.fail("timeout must be a positive number of seconds, got %d" % p["timeout"])
+    hm.require_positive_seconds("timeout")
     conn = hm.connection()
     current = sm.read_one(conn, p["name"])
     before = settings(current)

@@ -429,9 +429,7 @@ ARGUMENT_SPEC = dict(
 
 def run(hm):
     p = hm.params
-    for key in ("shutdown_timeout", "state_timeout", "wait_timeout"):
-        if p[key] <= 0:
-            raise OptionError("%s must be a positive number of seconds (got %s)" % (key, p[key]))
+    hm.require_positive_seconds("shutdown_timeout", "state_timeout", "wait_timeout")
     if p["name"] is not None and not 0 < len(p["name"]) <= 100:
         raise OptionError("name must be 1 to 100 characters long (got %d)" % len(p["name"]))
     want = compare.validate(p)  # host-independent checks, before any request

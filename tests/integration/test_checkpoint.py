@@ -98,13 +98,16 @@ def test_refusals(sim, tmp_path):
         cp("no-such-vm", "x"),
         cp(running, "x" * 101),
         cp(running, "r1", state="present", subtree=True),
+        cp(running, "r2", timeout=0),
     ])
-    applied, unknown, novm, toolong, subtree = res
+    applied, unknown, novm, toolong, subtree, notime = res
     assert applied["failed"] is True and "is running" in applied["msg"] and "turn it off or save it" in applied["msg"]
     assert unknown["failed"] is True and "has no checkpoint named 'nope'" in unknown["msg"] and "'r1'" in unknown["msg"]
     assert novm["failed"] is True and "'no-such-vm' does not exist" in novm["msg"]
     assert toolong["failed"] is True and "at most 100" in toolong["msg"] and toolong["round_trips"] == 0
     assert subtree["failed"] is True and "subtree only applies to state=absent" in subtree["msg"]
+    assert notime["failed"] is True and notime["round_trips"] == 0
+    assert notime["msg"] == "timeout must be a positive number of seconds, got 0"
 
 
 def test_duplicate_names_are_refused(sim, tmp_path):

@@ -95,11 +95,13 @@ def test_refusals_v2(v2, tmp_path):
         sw("x", switch_type="private", net_adapter_name=NIC2),
         sw("x", switch_type="internal", allow_management_os=False),
         sw("x" * 101, switch_type="private"),
+        sw("x", switch_type="private", timeout=0),
     ])
     assert "needs net_adapter_name" in early[0]["msg"]
     assert "net_adapter_name only applies to switch_type=external" in early[1]["msg"]
     assert "allow_management_os only applies" in early[2]["msg"]
     assert "at most 100" in early[3]["msg"]
+    assert early[4]["msg"] == "timeout must be a positive number of seconds, got 0"
     assert all(r["failed"] and r["round_trips"] == 0 for r in early)
     assert v2.stats()["total"] == 0
     res = run_tasks(v2, tmp_path, [
