@@ -14,7 +14,7 @@ ENVELOPE_OVERHEAD = 1200  # bytes of envelope/header around the items
 
 
 class EnumContext:
-    __slots__ = ("id", "user", "items", "pos", "render", "last_used")
+    __slots__ = ("id", "user", "items", "pos", "render", "last_used", "pending")
 
     def __init__(self, user, items, render):
         self.id = "uuid:" + str(uuid.uuid4()).upper()
@@ -23,6 +23,7 @@ class EnumContext:
         self.pos = 0
         self.render = render
         self.last_used = time.monotonic()
+        self.pending = None  # rendered XML of items[pos] when it did not fit the previous batch
 
     @property
     def remaining(self) -> int:
@@ -82,8 +83,15 @@ def take_batch(ctx: EnumContext, max_elements: int, max_bytes: int) -> list:
     out = []
     size = ENVELOPE_OVERHEAD
     while ctx.pos < len(ctx.items) and len(out) < limit:
-        xml = ctx.render(ctx.items[ctx.pos])
+        # Each item is rendered once: the one that overflows a batch (or is too large on its own) is kept
+        # for the next Pull, which starts with it. It then shows the state of the earlier Pull, as a host's
+        # results are gathered when the enumeration runs, not when each item is sent.
+        xml = ctx.pending
+        ctx.pending = None
+        if xml is None:
+            xml = ctx.render(ctx.items[ctx.pos])
         if size + len(xml) > max_bytes:
+            ctx.pending = xml
             if not out:
                 raise WsmanFault(
                     "Sender",

@@ -294,3 +294,66 @@ def test_item_larger_than_max_envelope_is_encoding_limit(hyperv_host, client):
     assert r.wsman_code() == 2150858824
     ok = client.pull(CS, ctx)  # the context survives; without the limit the item comes through
     assert ok.status == 200 and ok.x("//n:EndOfSequence")
+
+
+# ---- take_batch: batch boundaries, and each item rendered once -----------------------------------
+
+
+def _reference_batches(sizes, max_elements, max_bytes):
+    """Batch boundaries as take_batch computes them (re-rendering the overflowing item)."""
+    from tests.simulator.enumeration import ENVELOPE_OVERHEAD, MAX_BATCH_ITEMS
+
+    limit = min(max(max_elements, 1), MAX_BATCH_ITEMS)
+    pos, batches = 0, []
+    while pos < len(sizes):
+        n, size = 0, ENVELOPE_OVERHEAD
+        while pos + n < len(sizes) and n < limit and size + sizes[pos + n] <= max_bytes:
+            size += sizes[pos + n]
+            n += 1
+        assert n, "an item larger than the envelope"
+        batches.append(n)
+        pos += n
+    return batches
+
+
+@pytest.mark.parametrize("max_elements", [1, 3, 32000])
+@pytest.mark.parametrize("max_bytes", [8192, 12000, 20000, 512000])
+def test_take_batch_boundaries_and_one_render_per_item(max_elements, max_bytes):
+    from tests.simulator.enumeration import EnumContext, take_batch
+
+    sizes = [(i * 7919) % 5000 + 300 for i in range(60)]
+    calls = []
+
+    def render(i):
+        calls.append(i)
+        return "x" * sizes[i]
+
+    ctx = EnumContext(None, list(range(len(sizes))), render)
+    got, seen = [], []
+    while ctx.remaining:
+        batch = take_batch(ctx, max_elements, max_bytes)
+        got.append(len(batch))
+        seen.extend(batch)
+    assert got == _reference_batches(sizes, max_elements, max_bytes)
+    assert seen == ["x" * s for s in sizes]
+    assert sorted(calls) == list(range(len(sizes)))  # no item rendered twice
+
+
+def test_take_batch_too_large_item_is_kept_for_the_retry():
+    from tests.simulator.enumeration import EnumContext, take_batch
+    from tests.simulator.soap import WsmanFault
+
+    calls = []
+
+    def render(i):
+        calls.append(i)
+        return "y" * (9000 if i == 1 else 100)
+
+    ctx = EnumContext(None, [0, 1, 2], render)
+    assert take_batch(ctx, 32000, 8192) == ["y" * 100]
+    with pytest.raises(WsmanFault) as exc:
+        take_batch(ctx, 32000, 8192)
+    assert exc.value.wsman_code == 2150858824
+    assert ctx.pos == 1
+    assert take_batch(ctx, 32000, 512000) == ["y" * 9000, "y" * 100]
+    assert calls == [0, 1, 2] and not ctx.remaining
