@@ -239,11 +239,12 @@ class Host:
         if not sel:
             raise InvalidSelectors(f"No selectors were given for {cd.name}.")
         if cd.is_association:
-            matches = [
-                i
-                for i in self.instances(namespace, cd.name)
-                if all(i.key_selectors()[k].lower() == v.lower() for k, v in sel.items())
-            ]
+            wanted = [(k, v.lower()) for k, v in sel.items()]
+            matches = []
+            for i in self.instances(namespace, cd.name):
+                ks = i.key_selectors()  # once per instance (it renders both references)
+                if all(ks[k].lower() == v for k, v in wanted):
+                    matches.append(i)
         elif len(sel) == len(cd.keys):
             key = tuple(sel[k].lower() for k in cd.keys)
             matches = []

@@ -167,3 +167,24 @@ def test_com_ports_class_per_persona(clock, persona, cls):
     coms = [s for s in settings(h, vm, cls) if s.properties["ResourceSubType"] == "Microsoft:Hyper-V:Serial Port"]
     assert [c.properties["ElementName"] for c in coms] == ["COM 1", "COM 2"]
     assert coms[0].properties["ResourceType"] == 21
+
+
+def test_get_association_instance_by_its_references(host, monkeypatch):
+    from tests.simulator.model.instance import Instance
+
+    vm = vms(host)[0]
+    vssd = vssd_of(host, vm)
+    sds = host.instances(NS, "Msvm_SettingsDefineState")
+    calls = []
+    real = Instance.key_selectors
+
+    def counting(self):
+        calls.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Instance, "key_selectors", counting)
+    got = host.get(NS, "Msvm_SettingsDefineState", {"managedelement": vm.ref(), "SETTINGDATA": vssd.ref()})
+    assert got.properties["ManagedElement"] == vm.ref() and got.properties["SettingData"] == vssd.ref()
+    assert len(calls) == len(sds)  # once per instance, not once per key
+    with pytest.raises(NotFound):
+        host.get(NS, "Msvm_SettingsDefineState", {"ManagedElement": vm.ref(), "SettingData": vm.ref()})
