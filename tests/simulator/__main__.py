@@ -7,6 +7,7 @@ import signal
 import sys
 import threading
 
+from .auth import parse_methods
 from .personas import PERSONAS
 from .server import SimHost, load_or_build, state_file_for
 
@@ -24,7 +25,12 @@ def parse_args(argv=None):
     ap.add_argument("--tls", action="store_true", help="HTTPS with a self-signed certificate (or --cert/--key)")
     ap.add_argument("--cert")
     ap.add_argument("--key")
-    ap.add_argument("--no-basic", action="store_true", help="Service/Auth/Basic=false: every request gets 401")
+    ap.add_argument(
+        "--auth",
+        default="basic,ntlm",
+        help="enabled auth methods, comma-separated: basic, ntlm (default basic,ntlm); ntlm = Service/Auth/Negotiate",
+    )
+    ap.add_argument("--no-basic", action="store_true", help="Service/Auth/Basic=false (same as dropping basic from --auth)")
     ap.add_argument("--no-unencrypted", action="store_true", help="AllowUnencrypted=false: 401 on plain HTTP")
     ap.add_argument("--latency-ms", type=float, default=0.0)
     ap.add_argument("--fault-rate", type=float, default=0.0)
@@ -37,7 +43,15 @@ def parse_args(argv=None):
         action="store_true",
         help="VMs created through DefineSystem get no guest data (KVP FQDN/OS, NIC addresses)",
     )
-    return ap.parse_args(argv)
+    args = ap.parse_args(argv)
+    try:
+        methods = set(parse_methods(args.auth))
+        if args.no_basic:
+            methods.discard("basic")
+        args.auth = parse_methods(methods)
+    except ValueError as exc:
+        ap.error(str(exc))
+    return args
 
 
 def main(argv=None) -> int:
@@ -63,7 +77,7 @@ def main(argv=None) -> int:
             tls=args.tls,
             certfile=args.cert,
             keyfile=args.key,
-            basic_enabled=not args.no_basic,
+            auth=args.auth,
             allow_unencrypted=not args.no_unencrypted,
             enum_timeout_s=args.enum_timeout,
             state_file=state,

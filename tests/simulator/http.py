@@ -1,6 +1,7 @@
-"""HTTP layer of the simulator (reference 1.1–1.4, 10.1 H1–H8): POST /wsman, Basic auth with
-WinRM's 401 challenge, 405/413/415, keep-alive, Expect: 100-continue, fault injection, request
-log, and the test-only control endpoint /_sim/{stats,reset,inject}."""
+"""HTTP layer of the simulator (reference 1.1–1.4, 10.1 H1–H8): POST /wsman, Basic and NTLM
+(Negotiate) auth with WinRM's 401 challenge, WinRM message encryption, 405/413/415, keep-alive,
+Expect: 100-continue, fault injection, request log, and the test-only control endpoint
+/_sim/{stats,reset,inject}."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import socket
 import time
 from http.server import BaseHTTPRequestHandler
 
+from . import auth as ntlm_auth
 from . import dispatch
 from .soap import WsmanFault, f_timed_out, fault_envelope, parse_duration
 
@@ -39,6 +41,10 @@ class WsmanHandler(BaseHTTPRequestHandler):
 
     def setup(self):
         super().setup()
+        self._ntlm_ctx = None  # NTLM/SPNEGO security context of this connection (in progress or complete)
+        self._ntlm_user = None  # set once the context is complete
+        self._wrap_ctx = None  # context that seals the answer to the current (encrypted) request
+        self._auth_headers = ()  # WWW-Authenticate with the acceptor's last token, on the answer
         with contextlib.suppress(OSError):
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
@@ -54,6 +60,11 @@ class WsmanHandler(BaseHTTPRequestHandler):
 
     # ---- plumbing ------------------------------------------------------------------------------
     def _send(self, status, body: bytes = b"", headers=(), close=False, content_type=CONTENT_TYPE):
+        if self._wrap_ctx is not None and body and content_type == CONTENT_TYPE:
+            body = ntlm_auth.wrap(self._wrap_ctx, body, CONTENT_TYPE)
+            content_type = ntlm_auth.ENCRYPTED_CONTENT_TYPE
+        if self._auth_headers and status != 401:
+            headers = [*self._auth_headers, *headers]
         self.send_response(status)
         self.send_header("Content-Type", content_type)  # on every answer (reference 10.1 H8)
         for k, v in headers:
@@ -109,10 +120,39 @@ class WsmanHandler(BaseHTTPRequestHandler):
         return user, cfg.users.get(user) == password
 
     def _challenge(self):
-        headers = [("WWW-Authenticate", "Negotiate")]
+        headers = []
+        if self.sim.ntlm_enabled:
+            headers.append(("WWW-Authenticate", "Negotiate"))
         if self.sim.basic_enabled:
             headers.append(("WWW-Authenticate", 'Basic realm="WSMAN"'))
+        self._ntlm_ctx = self._ntlm_user = None
         self._send(401, headers=headers, close=True)
+
+    def _ntlm_leg(self):
+        """Authorization: Negotiate|NTLM <token>. -> None when the request may go on (the context
+        is complete: self._ntlm_user is set), True when an answer was sent (challenge leg or
+        refusal)."""
+        sim = self.sim
+        scheme, _unused, token = (self.headers.get("Authorization") or "").partition(" ")
+        self._ntlm_user = None
+        try:
+            self._ntlm_ctx, out = sim.ntlm.step(self._ntlm_ctx, token)
+        except ntlm_auth.AuthFailed:
+            self._discard_body()
+            sim.log.record("Unauthenticated", None, 401)
+            self._challenge()
+            return True
+        value = f"{scheme} {base64.b64encode(out).decode()}" if out else None
+        if not self._ntlm_ctx.complete:
+            # challenge leg: 401 carrying the acceptor's token, connection kept alive
+            self._discard_body()
+            sim.log.record("Negotiate", None, 401)
+            self._send(401, headers=[("WWW-Authenticate", value or scheme)])
+            return True
+        self._ntlm_user = sim.ntlm.user_of(self._ntlm_ctx)
+        if value:
+            self._auth_headers = (("WWW-Authenticate", value),)
+        return None
 
     # ---- methods -------------------------------------------------------------------------------
     def _not_post(self):
@@ -141,6 +181,16 @@ class WsmanHandler(BaseHTTPRequestHandler):
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return None
+        self._wrap_ctx = None
+        self._auth_headers = ()
+        scheme = (self.headers.get("Authorization") or "").partition(" ")[0].lower()
+        if scheme in ("negotiate", "ntlm") and sim.ntlm_enabled:
+            if self._ntlm_leg():
+                return None
+        elif scheme:
+            self._ntlm_ctx = self._ntlm_user = None  # another scheme replaces the connection's context
+        if self._ntlm_user is not None:
+            return self._post_ntlm()
         user, ok = self._user()
         identify_anon = (self.headers.get("WSMANIDENTIFY") or "").lower() == "unauthenticated"
         try:
@@ -159,6 +209,58 @@ class WsmanHandler(BaseHTTPRequestHandler):
             sim.log.record("BadContentType", None, 415, user=user)
             return self._send(415, close=True)
         data = self._read_body()
+        return self._serve(data, user, ok)
+
+    def _post_ntlm(self):
+        """A request on a connection whose NTLM context is complete (or that completed it)."""
+        sim = self.sim
+        user = self._ntlm_user
+        ctype = self.headers.get("Content-Type")
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
+        limit = sim.host.persona.max_envelope_kb * 1024
+        if ntlm_auth.is_encrypted(ctype):
+            if length > 2 * limit + 4096:
+                sim.log.record("TooLarge", None, 413, user=user)
+                return self._send(413, close=True)
+            raw = self._read_body()
+            try:
+                data, ctype = ntlm_auth.unwrap(self._ntlm_ctx, raw)
+            except ntlm_auth.EncryptionError:
+                # the RC4 stream is now out of step: the context (and connection) is unusable
+                sim.log.record("BadEncryption", None, 400, user=user)
+                self._ntlm_ctx = self._ntlm_user = None
+                return self._send(400, close=True)
+            self._wrap_ctx = self._ntlm_ctx
+            if len(data) > limit:
+                sim.log.record("TooLarge", None, 413, user=user)
+                return self._send(413, close=True)
+        else:
+            if length == 0 and "chunked" not in (self.headers.get("Transfer-Encoding") or "").lower():
+                # pywinrm/pypsrp finish the handshake with an empty POST before sealing anything
+                sim.log.record("Authenticate", None, 200, user=user)
+                return self._send(200)
+            if not sim.allow_unencrypted and not sim.tls:
+                self._discard_body()
+                sim.log.record("Unauthenticated", None, 401, user=user)
+                return self._challenge()
+            if length > limit:
+                sim.log.record("TooLarge", None, 413, user=user)
+                return self._send(413, close=True)
+            data = None
+        if not _content_type_ok(ctype):
+            if data is None:
+                self._discard_body()
+            sim.log.record("BadContentType", None, 415, user=user)
+            return self._send(415, close=True)
+        if data is None:
+            data = self._read_body()
+        return self._serve(data, user, True)
+
+    def _serve(self, data, user, ok):
+        sim = self.sim
         status = sim.injector.take_status()
         if status is not None:
             sim.log.record("injected", None, status, user=user)

@@ -12,6 +12,7 @@ import tempfile
 import threading
 from http.server import ThreadingHTTPServer
 
+from .auth import NtlmAcceptor, parse_methods
 from .enumeration import ContextStore
 from .http import WsmanHandler
 from .inject import Injector
@@ -79,6 +80,7 @@ class SimHost:
         tls=False,
         certfile=None,
         keyfile=None,
+        auth=("basic", "ntlm"),
         basic_enabled=True,
         allow_unencrypted=True,
         enum_timeout_s=240.0,
@@ -92,7 +94,13 @@ class SimHost:
         self.tls = tls
         self.certfile = certfile
         self.keyfile = keyfile
-        self.basic_enabled = basic_enabled
+        methods = set(parse_methods(auth))
+        if not basic_enabled:
+            methods.discard("basic")
+        self.auth_methods = parse_methods(methods)  # ValueError when nothing is left
+        self.basic_enabled = "basic" in self.auth_methods
+        self.ntlm_enabled = "ntlm" in self.auth_methods
+        self.ntlm = None  # NtlmAcceptor while running with NTLM enabled
         self.allow_unencrypted = allow_unencrypted
         self.contexts = ContextStore(enum_timeout_s)
         self.log = RequestLog()
@@ -114,6 +122,8 @@ class SimHost:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(self.certfile, self.keyfile)
             srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+        if self.ntlm_enabled:
+            self.ntlm = NtlmAcceptor(self.users, self.host.computer_name, self.certfile if self.tls else None)
         self._server = srv
         self._thread = threading.Thread(
             target=srv.serve_forever, kwargs={"poll_interval": 0.2}, name=f"hvsim-{self.port}", daemon=True
@@ -127,6 +137,9 @@ class SimHost:
             self._server.server_close()
             self._server = None
         self.state_changed()
+        if self.ntlm is not None:
+            self.ntlm.close()
+            self.ntlm = None
         if self._tmpdir is not None:
             self._tmpdir.cleanup()
             self._tmpdir = None
