@@ -12,6 +12,9 @@ from .server import SimHost, load_or_build
 def hyperv_sim():
     """Factory: hyperv_sim(persona="2022", vms=3, switches=1, tls=False, users=None, **options) -> SimHost.
 
+    options are SimHost's: auth=("basic", "ntlm") (the enabled methods), basic_enabled,
+    allow_unencrypted, enum_timeout_s, state_file, certfile/keyfile.
+
     The object has .url, .port, .host (the model), .stats(), .inject(...), .reset_stats();
     every host started through the factory is stopped at teardown."""
     started = []
