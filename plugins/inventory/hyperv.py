@@ -204,12 +204,12 @@ from ansible_collections.wsman.hyperv.plugins.module_utils.uri import connection
 
 try:
     from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv.connection import HypervConnection
-    from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv.facts import gather_vms
+    from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv.facts import gather_vms, split_names
 
     HAS_DRIVER = True
     DRIVER_IMPORT_ERROR = None
 except ImportError as exc:  # pywinrm / lxml missing on the controller
-    HypervConnection = gather_vms = None
+    HypervConnection = gather_vms = split_names = None
     HAS_DRIVER = False
     DRIVER_IMPORT_ERROR = exc
 
@@ -251,7 +251,6 @@ VM_STATES = (
 )
 INCLUDE_CHOICES = ("config", "guest", "checkpoints", "devices")
 CACHE_FORMAT = 1
-_GLOB_CHARS = re.compile(r"[*?\[]")
 _UNSAFE_GROUP_CHARS = re.compile(r"[^a-z0-9_]")
 # facts keys copied into the cache (everything the host variables are built from; no connection data)
 VM_KEYS = (
@@ -394,6 +393,13 @@ def assign_hostnames(candidates, rule="suffix_host"):
     return names
 
 
+def _require_driver():
+    if not HAS_DRIVER:
+        raise AnsibleError(
+            "the wsman.hyperv.hyperv inventory needs pywinrm and lxml on the controller: %s" % DRIVER_IMPORT_ERROR
+        )
+
+
 def split_filters(filters):
     """Split the ``filters`` option into gather_vms keyword arguments (pushed into WQL) and the part that is
     applied on the controller. Returns (gather_kwargs, client_filters) where client_filters is a dict with
@@ -419,11 +425,12 @@ def split_filters(filters):
     if names:
         if isinstance(names, str):
             names = [names]
-        names = [str(n) for n in names]
-        if any(_GLOB_CHARS.search(n) for n in names):
-            kwargs["name_globs"] = names
+        _require_driver()
+        exact, globs = split_names([str(n) for n in names])
+        if globs:
+            kwargs["name_globs"] = globs
         else:
-            kwargs["names"] = names
+            kwargs["names"] = exact
     notes = filters.get("notes")
     if notes is not None and str(notes) != "":
         try:
@@ -531,10 +538,7 @@ def slim_vm(vm):
 
 def fetch_vms(spec, gather_kwargs, include):
     """Query one Hyper-V host: one connection, one gather_vms call. Returns (vms, round_trips)."""
-    if not HAS_DRIVER:
-        raise AnsibleError(
-            "the wsman.hyperv.hyperv inventory needs pywinrm and lxml on the controller: %s" % DRIVER_IMPORT_ERROR
-        )
+    _require_driver()
     conn = HypervConnection.open(spec)  # its instances keep no XML (WSManClient keep_raw_xml=False)
     try:
         vms = gather_vms(conn, include=tuple(include), **gather_kwargs)

@@ -196,15 +196,13 @@ round_trips:
   sample: 6
 """
 
-import re  # noqa: E402
-
+from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv import facts  # noqa: E402
 from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv.vms import is_guid  # noqa: E402
 from ansible_collections.wsman.hyperv.plugins.module_utils.module import HypervModule  # noqa: E402
 
 STATES = ["running", "off", "saved", "paused", "starting", "stopping", "saving", "pausing", "resuming",
           "resetting", "other"]
 PARTS = ["config", "devices", "guest", "checkpoints"]
-GLOB = re.compile(r"[*?\[]")
 
 ARGUMENT_SPEC = dict(
     names=dict(type="list", elements="str"),
@@ -215,20 +213,13 @@ ARGUMENT_SPEC = dict(
 
 
 def name_filters(names):
-    """(exact names, globs) for gather_vms: with any glob, every entry is matched as a glob (OR)."""
-    if not names:
-        return None, None
-    for n in names:
-        if not n:
-            raise ValueError("names must not contain an empty name")
-    if any(GLOB.search(n) for n in names):
-        return None, list(names)
-    return list(names), None
+    """(exact names, globs) for gather_vms (facts.split_names); an empty name is refused."""
+    if any(not n for n in names or ()):
+        raise ValueError("names must not contain an empty name")
+    return facts.split_names(names)
 
 
 def run(hm):
-    from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv import facts
-
     p = hm.params
     try:
         exact, globs = name_filters(p["names"])

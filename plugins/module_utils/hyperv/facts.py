@@ -100,7 +100,19 @@ def vm_facts(cs, v1, vssd=None, vsgsd=None, dev=None, switch_name=None, host=Non
 
 # ---- gathering many VMs -------------------------------------------------------------------------
 
-_GLOB_CHARS = re.compile(r"[*?\[]")
+GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+def split_names(names):
+    """VM name filters -> (names, name_globs) for gather_vms. If any entry has a glob character, every entry is
+    a glob (a plain name is a glob matching only itself), so the entries stay one OR; else all are exact names
+    (pushed into the WQL). (None, None) without names."""
+    if not names:
+        return None, None
+    names = list(names)
+    if any(GLOB_CHARS.search(n) for n in names):
+        return None, names
+    return names, None
 
 
 def glob_to_like(glob):
