@@ -542,20 +542,10 @@ def fetch_vms(spec, gather_kwargs, include):
     conn = HypervConnection.open(spec)  # its instances keep no XML (WSManClient keep_raw_xml=False)
     try:
         vms = gather_vms(conn, include=tuple(include), **gather_kwargs)
-        trips = _round_trips(conn)
+        trips = conn.round_trips
     finally:
-        close = getattr(conn, "close", None)
-        if close is not None:
-            close()
+        conn.close()
     return vms, trips
-
-
-def _round_trips(conn):
-    for holder in (conn, getattr(conn, "client", None), getattr(conn, "wsman", None)):
-        value = getattr(holder, "round_trips", None) if holder is not None else None
-        if isinstance(value, int):
-            return value
-    return None
 
 
 # ---------------------------------------------------------------------------------------------------------

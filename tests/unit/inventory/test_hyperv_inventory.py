@@ -188,6 +188,40 @@ def test_vm_matches_applies_every_filter():
     assert not inv.vm_matches(vm("web10", "U1"), kwargs, client)
 
 
+class FakeClient:
+    """The part of a WSManClient that HypervConnection.round_trips / close use."""
+
+    def __init__(self):
+        self.round_trips = 0
+        self.closed = False
+
+    def close(self):
+        self.closed = True
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_fetch_vms_counts_the_connection_round_trips_and_closes(monkeypatch, fail):
+    client = FakeClient()
+    conn = inv.HypervConnection(client)
+
+    def gather(c, include, **kwargs):
+        assert c is conn and include == ("config",) and kwargs == {"names": ["a"]}
+        client.round_trips = 5
+        if fail:
+            raise UnreachableError("down", host="hv1", port=5985, transport="http", reason="refused")
+        return [vm("a", "U1")]
+
+    monkeypatch.setattr(inv.HypervConnection, "open", classmethod(lambda cls, spec: conn))
+    monkeypatch.setattr(inv, "gather_vms", gather)
+    if fail:
+        with pytest.raises(UnreachableError):
+            inv.fetch_vms("spec", {"names": ["a"]}, ["config"])
+    else:
+        vms, trips = inv.fetch_vms("spec", {"names": ["a"]}, ["config"])
+        assert [v["name"] for v in vms] == ["a"] and trips == 5
+    assert client.closed
+
+
 def test_merge_host_entry():
     defaults = {"username": "admin", "password": PASSWORD, "transport": "http", "port": 5985, "auth": "basic"}
     label, params = inv.merge_host_entry("hyperv://hv1/", defaults)
