@@ -48,6 +48,11 @@ class WsmanHandler(BaseHTTPRequestHandler):
         with contextlib.suppress(OSError):
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
+    def handle_one_request(self):
+        self._wrap_ctx = None  # per request: set only while answering an encrypted request
+        self._auth_headers = ()
+        super().handle_one_request()
+
     def version_string(self):
         return SERVER
 
@@ -181,8 +186,6 @@ class WsmanHandler(BaseHTTPRequestHandler):
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return None
-        self._wrap_ctx = None
-        self._auth_headers = ()
         scheme = (self.headers.get("Authorization") or "").partition(" ")[0].lower()
         if scheme in ("negotiate", "ntlm") and sim.ntlm_enabled:
             if self._ntlm_leg():

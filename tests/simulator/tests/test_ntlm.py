@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import base64
 import http.client
+import json
 import os
 import socket
 import ssl
 import stat
 import struct
+import types
 
 import pytest
 import spnego
@@ -22,6 +24,7 @@ from winrm.protocol import Protocol
 from tests.simulator import auth as sim_auth
 from tests.simulator.__main__ import parse_args
 
+from .test_cli_control import _start, _stop
 from .wsclient import CT, NS, V2, Client, enumerate_body, envelope
 
 pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
@@ -229,6 +232,11 @@ def test_handshake_on_one_connection_then_sealed_requests(hyperv_host, protocol)
         (sig_len,) = struct.unpack("<I", rest[:4])
         plain = client.unwrap_winrm(rest[4 : 4 + sig_len], rest[4 + sig_len : 4 + sig_len + length])
         assert len(plain) == length and b"<w:Items>" in plain
+    # a non-WS-Man request on that connection is neither sealed nor given the auth header
+    w.conn.request("GET", "/_sim/stats")
+    resp = w.conn.getresponse()
+    assert json.loads(resp.read())["users"]["admin"] >= 3
+    assert resp.getheader("WWW-Authenticate") is None
     # another TCP connection is not authenticated
     other = Wire(hyperv_host)
     body = envelope(ENUM + "Enumerate", CS, enumerate_body()).encode()
@@ -322,3 +330,14 @@ def test_connection_reset_mid_handshake_is_harmless(hyperv_host):
     assert s.recv(65536).startswith(b"HTTP/1.1 401")
     s.close()
     assert _identify(_protocol(hyperv_host))
+
+
+def test_cli_auth_switch():
+    proc, (url,) = _start("--auth", "ntlm", "--user", "op", "--password", "pw")
+    try:
+        sim = types.SimpleNamespace(url=url)
+        assert _identify(_protocol(sim, username="op", password="pw"))["ProductVendor"] == "Microsoft Corporation"
+        with pytest.raises(InvalidCredentialsError):
+            _identify(_protocol(sim, transport="plaintext", username="op", password="pw"))
+    finally:
+        _stop(proc)
