@@ -127,11 +127,12 @@ def create_disk(conn, path, size_gb, disk_type):
 
 
 def delete_file(conn, path):
-    """Delete a file on the host (root/cimv2 CIM_DataFile.Delete)."""
+    """Delete a file on the host (root/cimv2 CIM_DataFile.Delete): one request. Its ReturnValue is a Win32
+    code, never a job (so conn.invoke, not run_method, whose codes and job wait are Hyper-V's)."""
     from ansible_collections.wsman.hyperv.plugins.module_utils import wsman
 
     ref = cim.Reference(conn.client.resource_uri("CIM_DataFile", namespace=wsman.CIMV2), {"Name": path})
-    result = conn.client.invoke(ref, "Delete", {})
+    result = conn.invoke(ref, "Delete")
     if result.return_value not in (0, None):
         raise HypervError("could not delete %s on the host (Win32 error %s)" % (path, result.return_value))
 
