@@ -11,7 +11,6 @@ from ansible_collections.wsman.hyperv.plugins.module_utils import cim, xmlsafe
 from ansible_collections.wsman.hyperv.plugins.module_utils.errors import HypervError, MalformedResponse
 
 KVP_CLASS = "Msvm_KvpExchangeComponent"
-GUEST_NET_CLASS = "Msvm_GuestNetworkAdapterConfiguration"
 
 
 # the items guest_from_items / ips_from_items read
@@ -151,14 +150,9 @@ def ips_from_items(items):
 
 
 def read_guest(conn, guid):
-    """(ip_addresses, guest dict) of one running VM: 2 requests (guest NIC configs, KVP)."""
-    ips = []
-    if not conn.v1:
-        for cfg in conn.query(cim.wql_select(GUEST_NET_CLASS, cim.wql_like(
-                "InstanceID", prefix="Microsoft:GuestNetwork\\%s\\" % guid))):
-            ips.extend(cfg.get("IPAddresses") or [])
+    """(ip_addresses, guest dict) of one running VM: one request (its KVP component), v2 and v1. The intrinsic
+    items carry NetworkAddressIPv4/IPv6 of every adapter, as for facts.gather_vms (reference 11.2), so no
+    Msvm_GuestNetworkAdapterConfiguration query; IPv4 first (order_ips)."""
     comp = conn.first(cim.wql_select(KVP_CLASS, cim.wql_eq("SystemName", guid)))
     items = parse_items(comp.get("GuestIntrinsicExchangeItems"), names=GUEST_ITEM_NAMES) if comp is not None else {}
-    if not ips:
-        ips = ips_from_items(items)
-    return order_ips(ips), guest_from_items(items)
+    return ips_from_items(items), guest_from_items(items)
