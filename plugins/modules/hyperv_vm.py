@@ -163,10 +163,18 @@ options:
     type: bool
   boot_order:
     description:
-      - Boot device order of a generation 1 VM, for example V([ide, cd, net, floppy]). Changing it needs the VM off.
+      - Boot order. Changing it needs the VM off.
+      - Generation 1 (BIOS) - the whole device order, each of V(floppy), V(cd), V(ide) (IDE hard disk) and
+        V(net) (PXE) at most once, for example V([ide, cd, net, floppy]).
+      - Generation 2 (UEFI) - the device kinds to boot from first, in order, among V(cd) (DVD drive),
+        V(disk) (hard disk), V(net) (network adapter) and V(file) (a firmware boot entry such as Windows
+        Boot Manager), for example V([net, disk]). Boot entries of kinds not listed keep their order after
+        them, and entries of one kind keep their relative order. The VM's boot entries belong to its
+        devices, so the order is applied after the disks, DVD drive and adapters of the same task, and
+        the diff shows the VM's whole resulting order.
     type: list
     elements: str
-    choices: [floppy, cd, ide, net]
+    choices: [floppy, cd, ide, net, disk, file]
   automatic_start_action:
     description:
       - What the VM does when the host starts.
@@ -414,7 +422,7 @@ ARGUMENT_SPEC = dict(
         vlan_id=dict(type="int"),
     )),
     secure_boot=dict(type="bool"),
-    boot_order=dict(type="list", elements="str", choices=["floppy", "cd", "ide", "net"]),
+    boot_order=dict(type="list", elements="str", choices=["floppy", "cd", "ide", "net", "disk", "file"]),
     automatic_start_action=dict(type="str", choices=["nothing", "start_if_running", "always_start"]),
     automatic_start_delay=dict(type="int"),
     automatic_stop_action=dict(type="str", choices=["turn_off", "save", "shutdown"]),

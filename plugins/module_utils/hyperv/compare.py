@@ -5,7 +5,8 @@
 and say what differs and whether the difference needs the VM off. No requests here.
 
 The current side is the facts dict of facts.py (docs/developers/vm-facts.md), plus
-``boot_order`` for generation 1 VMs.
+``boot_order`` (the device kinds in boot order) and, for generation 2 VMs, ``boot_sources``
+([(kind, object path)], boot.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.wsman.hyperv.plugins.module_utils.errors import OptionError
+from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv import boot
 
 MAX_CPU = {"v2": 240, "v1": 4}
 MIN_MEMORY_MB = 32
@@ -49,6 +51,29 @@ def norm_mac(value, option):
     if hexs == "000000000000" or int(hexs[1], 16) & 1:
         raise OptionError("%s: %r must be a unicast address that is not all zeros" % (option, value))
     return ":".join(hexs[i:i + 2] for i in range(0, 12, 2))
+
+
+def validate_boot_order(order, v1, gen):
+    """Generation 1: distinct BOOT_DEVICES (the whole order). Generation 2: distinct boot.KINDS (a preference:
+    kinds not listed follow). Unknown generation: either vocabulary, checked again once it is known."""
+    if gen == 2:
+        return boot.validate(order)
+    if gen == 1 or v1:
+        bad = [d for d in order if d not in BOOT_DEVICES]
+        if bad:
+            raise OptionError(
+                "boot_order: generation 1 VMs boot from %s; %s %s not one of them (%s are generation 2 kinds)"
+                % (", ".join(BOOT_DEVICES), ", ".join(bad), "is" if len(bad) == 1 else "are",
+                   " and ".join(k for k in boot.KINDS if k not in BOOT_DEVICES)))
+    else:
+        allowed = BOOT_DEVICES + tuple(k for k in boot.KINDS if k not in BOOT_DEVICES)
+        bad = [d for d in order if d not in allowed]
+        if bad:
+            raise OptionError("boot_order: %s %s not among %s"
+                              % (", ".join(bad), "is" if len(bad) == 1 else "are", ", ".join(allowed)))
+    if len(set(order)) != len(order):
+        raise OptionError("boot_order must list distinct devices, each once (got %s)" % ", ".join(order))
+    return list(order)
 
 
 def validate(params, v1=None, generation=None):
@@ -116,13 +141,7 @@ def validate(params, v1=None, generation=None):
         want["secure_boot"] = params["secure_boot"]
     order = params.get("boot_order")
     if order is not None:
-        if gen == 2:
-            raise OptionError("boot_order is supported for generation 1 VMs only")
-        bad = [d for d in order if d not in BOOT_DEVICES]
-        if bad or len(set(order)) != len(order):
-            raise OptionError("boot_order must list distinct devices among %s (got %s)"
-                              % (", ".join(BOOT_DEVICES), ", ".join(order)))
-        want["boot_order"] = list(order)
+        want["boot_order"] = validate_boot_order(order, v1, gen)
     disks = params.get("disks")
     if disks is not None:
         want["disks"] = [validate_disk(d, i, v1, gen) for i, d in enumerate(disks)]
@@ -202,6 +221,14 @@ def _disk_matches(want, cur):
     return want["controller_location"] is None or want["controller_location"] == cur["controller_location"]
 
 
+def _compare_boot_sources(sources, wanted, changes, before, after):
+    """Generation 2: ``wanted`` kinds first, in that order; before/after show the VM's whole order."""
+    order = boot.reorder(sources, wanted)
+    before["boot_order"], after["boot_order"] = boot.kinds(sources), boot.kinds(order)
+    if [path for _kind, path in order] != [path for _kind, path in sources]:
+        changes["boot_order"] = {"needs_off": True}
+
+
 def compare(current, want):
     """Differences between the current facts and the wanted options.
 
@@ -215,6 +242,9 @@ def compare(current, want):
     for key in ("cpu_count", "memory_mb", "notes", "automatic_start_action", "automatic_start_delay",
                 "automatic_stop_action", "secure_boot", "boot_order"):
         if key not in want:
+            continue
+        if key == "boot_order" and current.get("boot_sources") is not None:
+            _compare_boot_sources(current["boot_sources"], want[key], changes, before, after)
             continue
         cur = current.get(key)
         before[key], after[key] = cur, want[key]

@@ -16,7 +16,8 @@ from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv import compare
 TARGET = {"present": None, "started": "running", "stopped": "off", "shutdown": "off", "poweredoff": "off",
           "restarted": "running", "paused": "paused", "saved": "saved"}
 
-DEVICE_OPTIONS = ("cpu_count", "memory_mb", "dynamic_memory", "disks", "dvd", "network_adapters")
+# boot_order: a generation 2 VM's boot sources are classified by its devices
+DEVICE_OPTIONS = ("cpu_count", "memory_mb", "dynamic_memory", "disks", "dvd", "network_adapters", "boot_order")
 
 
 class VmTask:

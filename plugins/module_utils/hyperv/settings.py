@@ -156,6 +156,9 @@ def modify_system(conn, guid, changes, vssd=None, vsgsd=None):
             sys_props["SecureBootEnabled"], sys_types["SecureBootEnabled"] = bool(value), "boolean"
         elif key == "boot_order":
             sys_props["BootOrder"], sys_types["BootOrder"] = [BOOT_CODES[d] for d in value], "uint16"
+        elif key == "boot_source_order":
+            # generation 2: the BSSD object paths as the host wrote them, in the new order
+            sys_props["BootSourceOrder"], sys_types["BootSourceOrder"] = list(value), "string"
         else:
             target_p, target_t = (glob_props, glob_types) if v1 else (sys_props, sys_types)
             if key == "automatic_start_action":

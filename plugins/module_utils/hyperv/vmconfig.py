@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from ansible_collections.wsman.hyperv.plugins.module_utils import cim
 from ansible_collections.wsman.hyperv.plugins.module_utils.errors import HypervError, MethodError, WSManFault
+from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv import boot, settings, switches
 from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv import devices as devmod
 from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv import facts as factsmod
-from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv import settings, switches
 
 GIB = 1024 * 1024 * 1024
 
@@ -40,11 +40,17 @@ class VmState:
         )
         return f
 
+    def generation(self):
+        return settings.generation_of(self.vssd, self.conn.v1)
+
     def current(self):
-        """Facts plus boot_order (generation 1) for the comparison."""
+        """Facts plus boot_order (and boot_sources on generation 2) for the comparison."""
         f = self.facts()
         f["boot_order"] = settings.read_system(self.vssd, self.vsgsd, self.conn.v1)["boot_order"] \
             if self.vssd is not None else None
+        if self.vssd is not None and self.generation() == 2:
+            f["boot_sources"] = boot.sources(self.vssd, self.dev)
+            f["boot_order"] = boot.kinds(f["boot_sources"])
         return f
 
 
@@ -142,8 +148,11 @@ def delete_file(conn, path):
 def apply(conn, st, changes, want, created_disks):
     """Apply every change; ``created_disks`` collects the disk files this run created."""
     guid = st.guid
+    gen2 = st.generation() == 2
     system = {k: want[k] for k in ("notes", "automatic_start_action", "automatic_start_delay",
                                    "automatic_stop_action", "secure_boot", "boot_order") if k in changes}
+    if gen2:
+        system.pop("boot_order", None)  # set after the devices (below)
     if system:
         settings.modify_system(conn, guid, system, vssd=st.vssd, vsgsd=st.vsgsd)
     resources = []
@@ -165,6 +174,21 @@ def apply(conn, st, changes, want, created_disks):
         _apply_dvd(conn, st, want["dvd"])
     if "network_adapters" in changes:
         _apply_nics(conn, st, changes["network_adapters"]["plan"])
+    if gen2 and "boot_order" in want:
+        _apply_boot_sources(conn, st, want["boot_order"], reread=any(
+            k in changes for k in ("disks", "dvd", "network_adapters")))
+
+
+def _apply_boot_sources(conn, st, wanted, reread):
+    """Generation 2: put the ``wanted`` kinds first in BootSourceOrder. Devices added or removed in this run
+    added or removed boot sources, so the VSSD and its components are read again first (2 requests)."""
+    if reread:
+        st.vssd = settings.read_vssd(conn, st.guid)[0]
+        st.dev = devmod.parse_devices(read_components(conn, st.guid), v1=conn.v1)
+    current = boot.sources(st.vssd, st.dev)
+    order = boot.reorder(current, wanted)
+    if order != current:
+        settings.modify_system(conn, st.guid, {"boot_source_order": [path for _kind, path in order]}, vssd=st.vssd)
 
 
 def _controller(conn, st, ctype, number):

@@ -78,8 +78,16 @@ def test_validate_host_and_generation_rules():
         compare.validate({"disks": [{"path": "C:\\a.vhdx"}]}, v1=True)
     with pytest.raises(OptionError, match="no IDE controller"):
         compare.validate({"disks": [{"path": "C:\\a.vhdx", "controller_type": "ide"}]}, generation=2)
-    with pytest.raises(OptionError, match="generation 1 VMs only"):
-        compare.validate({"boot_order": ["cd"]}, generation=2)
+    with pytest.raises(OptionError, match="generation 2 VMs boot from cd, disk, net, file; ide is not one"):
+        compare.validate({"boot_order": ["cd", "ide"]}, generation=2)
+    with pytest.raises(OptionError, match="generation 1 VMs boot from floppy, cd, ide, net; disk is not one"):
+        compare.validate({"boot_order": ["disk"]}, generation=1)
+    with pytest.raises(OptionError, match="generation 1 VMs boot from"):
+        compare.validate({"boot_order": ["file"]}, v1=True)
+    with pytest.raises(OptionError, match="bios is not among floppy, cd, ide, net, disk, file"):
+        compare.validate({"boot_order": ["bios"]})
+    assert compare.validate({"boot_order": ["net", "disk"]}, generation=2)["boot_order"] == ["net", "disk"]
+    assert compare.validate({"boot_order": ["disk", "cd"]})["boot_order"] == ["disk", "cd"]
     with pytest.raises(OptionError, match="not supported on Windows Server 2008 R2"):
         compare.validate({"network_adapters": [{"vlan_id": 5}]}, v1=True)
 
@@ -264,3 +272,18 @@ def test_glob_to_like():
     assert facts.glob_to_like("web-*") == "web-%"
     assert facts.glob_to_like("a_b?") == "a[_]b_"
     assert facts.glob_to_like("[ab]*") is None
+
+
+def test_compare_generation2_boot_order_is_a_preference_over_the_whole_order():
+    sources = [("file", "p-file"), ("cd", "p-cd"), ("disk", "p-disk1"), ("net", "p-net"), ("disk", "p-disk2")]
+    current = {"boot_order": [k for k, _p in sources], "boot_sources": sources}
+    changes, before, after = compare.compare(current, {"boot_order": ["disk", "net"]})
+    assert changes == {"boot_order": {"needs_off": True}}
+    assert before["boot_order"] == ["file", "cd", "disk", "net", "disk"]
+    assert after["boot_order"] == ["disk", "disk", "net", "file", "cd"]
+    # already first, in that order: no change, whatever follows
+    changes, before, after = compare.compare(current, {"boot_order": ["file", "cd"]})
+    assert changes == {} and before == after
+    # a kind the VM has no entry of changes nothing
+    changes = compare.compare({"boot_order": ["cd"], "boot_sources": [("cd", "p")]}, {"boot_order": ["net"]})[0]
+    assert changes == {}
