@@ -108,13 +108,14 @@ def write_config(directory, uris, workers, extra=""):
     return path
 
 
-def request_summary(sims):
+def request_summary(sims, runs=1):
+    """Requests per host and run (the simulators' logs cover all ``runs`` of one scenario)."""
     stats = sims.stats()
     if not stats:
         return "request counts: n/a (no /_sim/stats endpoint)"
-    totals = [s.get("total", 0) for s in stats]
-    pulls = [s.get("actions", {}).get("Pull", 0) for s in stats]
-    return "requests per host: min %d max %d (of which Pulls: max %d); all hosts: %d" % (
+    totals = [s.get("total", 0) / runs for s in stats]
+    pulls = [s.get("actions", {}).get("Pull", 0) / runs for s in stats]
+    return "requests per host and run: min %g max %g (of which Pulls: max %g); all hosts: %g" % (
         min(totals),
         max(totals),
         max(pulls),
@@ -148,7 +149,7 @@ def in_process(hosts, vms, latency, workers, procs, target, repeat=3):
                 % (run + 1, seconds, cpu, fetch_cpu, count, slowest, trips)
             )
             best = seconds if best is None else min(best, seconds)
-        print("  " + request_summary(sims))
+        print("  " + request_summary(sims, runs=repeat))
         verdict = "OK" if best < target else "OVER TARGET"
         print("  best %.3f s -> %s" % (best, verdict))
         return best
