@@ -12,13 +12,9 @@ hyperv_host = plugin.hyperv_host
 from ansible_collections.wsman.hyperv.plugins.module_utils import cim, jobs, wsman  # noqa: E402
 from ansible_collections.wsman.hyperv.plugins.module_utils.errors import AuthenticationError  # noqa: E402
 from ansible_collections.wsman.hyperv.plugins.module_utils.uri import ConnectionSpec  # noqa: E402
+from tests import sim_connection  # noqa: E402
 
-
-def connect(sim, password="secret", namespace="auto"):
-    spec = ConnectionSpec(hostname="127.0.0.1", port=sim.port, transport="http", username="admin",
-                          password=password, auth="basic", validate_certs=False, ca_path=None, client_cert=None,
-                          client_key=None, connection_timeout=5, operation_timeout=20, namespace=namespace)
-    return wsman.WSManClient(spec, sleep=lambda s: None)
+connect = sim_connection.client
 
 
 def test_list_vms_in_one_request(hyperv_host):

@@ -8,17 +8,10 @@ import pytest
 plugin = pytest.importorskip("tests.simulator.pytest_plugin")
 hyperv_sim = plugin.hyperv_sim
 
-from ansible_collections.wsman.hyperv.plugins.module_utils import wsman  # noqa: E402
 from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv import facts, kvp  # noqa: E402
-from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv.connection import HypervConnection  # noqa: E402
-from ansible_collections.wsman.hyperv.plugins.module_utils.uri import ConnectionSpec  # noqa: E402
+from tests import sim_connection  # noqa: E402
 
-
-def connect(sim):
-    spec = ConnectionSpec(hostname="127.0.0.1", port=sim.port, transport="http", username="admin",
-                          password="secret", auth="basic", validate_certs=False, ca_path=None, client_cert=None,
-                          client_key=None, connection_timeout=5, operation_timeout=20, namespace="auto")
-    return HypervConnection(wsman.WSManClient(spec, sleep=lambda s: None))
+connect = sim_connection.connection
 
 
 @pytest.mark.parametrize("persona", ["2022", "2012", "2008r2"])

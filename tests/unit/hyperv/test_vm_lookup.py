@@ -8,20 +8,15 @@ import pytest
 plugin = pytest.importorskip("tests.simulator.pytest_plugin")
 hyperv_sim = plugin.hyperv_sim
 
-from ansible_collections.wsman.hyperv.plugins.module_utils import cim, wsman  # noqa: E402
+from ansible_collections.wsman.hyperv.plugins.module_utils import cim  # noqa: E402
 from ansible_collections.wsman.hyperv.plugins.module_utils.errors import HypervError  # noqa: E402
 from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv import vms  # noqa: E402
-from ansible_collections.wsman.hyperv.plugins.module_utils.hyperv.connection import HypervConnection  # noqa: E402
-from ansible_collections.wsman.hyperv.plugins.module_utils.uri import ConnectionSpec  # noqa: E402
+from tests import sim_connection  # noqa: E402
 
 MISSING_GUID = "4EA7033C-356C-4EBA-9F77-1A3399CFCD72"
 
 
-def connect(sim):
-    spec = ConnectionSpec(hostname="127.0.0.1", port=sim.port, transport="http", username="admin",
-                          password="secret", auth="basic", validate_certs=False, ca_path=None, client_cert=None,
-                          client_key=None, connection_timeout=5, operation_timeout=20, namespace="auto")
-    return HypervConnection(wsman.WSManClient(spec, sleep=lambda s: None))
+connect = sim_connection.connection
 
 
 @pytest.fixture(params=["2022", "2008r2"])
