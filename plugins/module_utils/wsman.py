@@ -162,6 +162,38 @@ class MethodResult(Mapping):
             self.class_name, self.method, self.return_value, sorted(self.out))
 
 
+class Enumeration:
+    """The items of one enumeration, as an iterator. Closing it (``close()``, ``with``) before the end of the
+    sequence sends Release, also when no item was taken yet: a plain generator that was never started
+    runs no code on close(), and the host would keep the context open until it expires."""
+
+    def __init__(self, items, state, release):
+        self._items = items
+        self._state = state
+        self._release = release
+        self._started = False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        self._started = True
+        return next(self._items)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def close(self):
+        if not self._started and not self._state["done"]:
+            self._state["done"] = True
+            with contextlib.suppress(HypervError):
+                self._release()
+        self._items.close()
+
+
 class WSManClient:
     """A WS-Management client for one host (see docs/developers/driver-api.md)."""
 
@@ -544,8 +576,8 @@ class WSManClient:
                   timeout=None, only=None):
         """Enumerate a WQL query (on the namespace wildcard URI) or all instances of a class.
 
-        Yields Instances (References with mode="EnumerateEPR"). Pulls until the end of the sequence;
-        closing the generator early sends Release. ``only``: property names to keep; the others are
+        Returns an :class:`Enumeration` of Instances (References with mode="EnumerateEPR"): the Enumerate is
+        sent now, Pulls as the items are taken, until the end of the sequence; closing it early sends Release. ``only``: property names to keep; the others are
         skipped while parsing (a client-side projection: the host still sends them)."""
         max_elements = int(max_elements)
         if max_elements < 1:
@@ -618,7 +650,7 @@ class WSManClient:
                 state["done"] = True
                 raise
 
-        return generate()
+        return Enumeration(generate(), state, lambda: self.release(state["context"], uri))
 
     def release(self, context, resource_uri):
         """WS-Enumeration Release of an open enumeration context."""

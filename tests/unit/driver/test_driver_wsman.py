@@ -191,6 +191,31 @@ def test_release_when_generator_closed_early():
     assert c.round_trips == 3
 
 
+def test_release_when_closed_before_any_item_is_taken():
+    host = fh.PagingHost(vm_items(5), first_batch=2)
+    c, t = client(host)
+    items = c.enumerate("SELECT * FROM Msvm_ComputerSystem", max_elements=2)
+    items.close()
+    assert t.ops() == ["Enumerate", "Release"]
+    assert host.released == ["uuid:CTX-1"] and host.contexts == {}  # the context the EnumerateResponse issued
+    items.close()  # closing twice sends nothing more
+    assert t.ops() == ["Enumerate", "Release"]
+    with pytest.raises(StopIteration):
+        next(items)
+
+
+def test_enumeration_as_a_context_manager_releases_on_exit():
+    host = fh.PagingHost(vm_items(5), first_batch=2)
+    c, t = client(host)
+    with c.enumerate("SELECT * FROM Msvm_ComputerSystem", max_elements=2) as items:
+        assert next(items)["ElementName"] == "vm0"
+    assert t.ops() == ["Enumerate", "Release"] and host.contexts == {}
+    # to the end: no Release
+    with c.enumerate("SELECT * FROM Msvm_ComputerSystem", max_elements=2) as items:
+        assert [i["ElementName"] for i in items] == ["vm%d" % n for n in range(5)]
+    assert t.ops()[2:] == ["Enumerate", "Pull", "Pull"]
+
+
 def test_first_releases_the_rest_and_costs_two_requests():
     host = fh.PagingHost(vm_items(5), first_batch=1)
     c, t = client(host)
