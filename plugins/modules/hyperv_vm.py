@@ -170,8 +170,8 @@ options:
         V(disk) (hard disk), V(net) (network adapter) and V(file) (a firmware boot entry such as Windows
         Boot Manager), for example V([net, disk]). Boot entries of kinds not listed keep their order after
         them, and entries of one kind keep their relative order. The VM's boot entries belong to its
-        devices, so the order is applied after the disks, DVD drive and adapters of the same task, and
-        the diff shows the VM's whole resulting order.
+        devices, so the order is applied after the disks, DVD drive and adapters of the same task. The
+        diff shows the VM's whole order, as it follows from the entries the VM has before the task.
     type: list
     elements: str
     choices: [floppy, cd, ide, net, disk, file]
