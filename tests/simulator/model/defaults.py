@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..personas import NS_CIMV2, NS_V1, NS_V2
+from ..schema.cimv2 import PERF_COUNTERS
 from ..schema.types import norm_ns
 
 NEVER = dt.datetime(1601, 1, 1, tzinfo=dt.UTC)  # FILETIME 0, "never" (9.3 I9)
@@ -350,6 +351,8 @@ _V1 = dict(
     ),
 )
 
+# root/cimv2: the values a stand-alone en-US Windows Server on a physical x64 server reports [inf: typical
+# values of Microsoft's Win32_* class documentation; no capture of these classes]; the rest stays nil.
 _CIMV2 = {
     "Win32_ComputerSystem": dict(
         _OK,
@@ -362,6 +365,32 @@ _CIMV2 = {
         Model="Simulated Server",
         SystemType="x64-based PC",
         PrimaryOwnerName="Windows User",
+        AdminPasswordStatus=3,
+        AutomaticManagedPagefile=True,
+        AutomaticResetBootOption=True,
+        AutomaticResetCapability=True,
+        BootROMSupported=True,
+        BootupState="Normal boot",
+        ChassisBootupState=3,
+        CurrentTimeZone=0,
+        DaylightInEffect=False,
+        DomainRole=2,  # stand-alone server
+        EnableDaylightSavingsTime=True,
+        FrontPanelResetStatus=3,
+        HypervisorPresent=True,
+        InfraredSupported=False,
+        KeyboardPasswordStatus=3,
+        NetworkServerModeEnabled=True,
+        PauseAfterReset=-1,
+        PCSystemType=4,  # enterprise server
+        PCSystemTypeEx=4,
+        PowerOnPasswordStatus=3,
+        PowerState=0,
+        PowerSupplyState=3,
+        ResetCount=-1,
+        ResetLimit=-1,
+        ThermalState=3,
+        WakeUpType=6,  # power switch
     ),
     "Win32_OperatingSystem": dict(
         Status="OK",
@@ -372,6 +401,38 @@ _CIMV2 = {
         OSType=18,
         ProductType=3,
         BuildType="Multiprocessor Free",
+        BootDevice="\\Device\\HarddiskVolume1",
+        CodeSet="1252",
+        CountryCode="1",
+        CurrentTimeZone=0,
+        DataExecutionPrevention_32BitApplications=True,
+        DataExecutionPrevention_Available=True,
+        DataExecutionPrevention_Drivers=True,
+        DataExecutionPrevention_SupportPolicy=3,  # opt-out, the server default
+        Debug=False,
+        Distributed=False,
+        EncryptionLevel=256,
+        ForegroundApplicationBoost=2,
+        FreeSpaceInPagingFiles=1_900_000,
+        Locale="0409",
+        MaxNumberOfProcesses=4294967295,
+        MaxProcessMemorySize=137438953344,
+        MUILanguages=["en-US"],
+        NumberOfProcesses=96,
+        NumberOfUsers=1,
+        OperatingSystemSKU=8,  # Datacenter
+        Organization="",
+        OSLanguage=1033,
+        OSProductSuite=400,
+        PortableOperatingSystem=False,
+        Primary=True,
+        RegisteredUser="Windows User",
+        SizeStoredInPagingFiles=1_966_080,
+        SuiteMask=400,
+        SystemDevice="\\Device\\HarddiskVolume2",
+        SystemDirectory="C:\\Windows\\system32",
+        SystemDrive="C:",
+        WindowsDirectory="C:\\Windows",
     ),
     "Win32_Processor": dict(
         Status="OK",
@@ -385,7 +446,19 @@ _CIMV2 = {
         Manufacturer="GenuineIntel",
         Availability=3,
         VirtualizationFirmwareEnabled=True,
+        CpuStatus=1,
+        ExtClock=100,
+        L3CacheSpeed=0,
+        Level=6,
+        LoadPercentage=3,
+        PowerManagementSupported=False,
+        Role="CPU",
+        SecondLevelAddressTranslationExtensions=False,  # False while the hypervisor runs
+        UpgradeMethod=1,
+        VMMonitorModeExtensions=False,
     ),
+    # every raw counter starts at 0; model/vms.py computes the run times and time bases
+    "Win32_PerfRawData_HvStats_HyperVHypervisorVirtualProcessor": dict.fromkeys(PERF_COUNTERS, 0),
     "Win32_ComputerSystemProduct": dict(
         Vendor="Contoso Hardware", Caption="Computer System Product", Description="Computer System Product"
     ),

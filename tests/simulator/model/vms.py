@@ -618,8 +618,10 @@ def _keyboard(host, ns, kb, params):
 def _perf_props(row, out):
     cs = vm_cs(row.host, row.values["_vm_ns"], row.values["_vm"])
     ticks = uptime_ms(cs) * 10000 if cs is not None else 0  # 100 ns units
-    out["Frequency_PerfTime"] = 10_000_000
-    out["Timestamp_PerfTime"] = int(row.host.now() * 10_000_000)
+    now = int(row.host.now() * 10_000_000)
+    for base in ("PerfTime", "Sys100NS", "Object"):
+        out["Frequency_" + base] = 10_000_000
+        out["Timestamp_" + base] = now
     out["PercentTotalRunTime"] = ticks // 20
     out["PercentGuestRunTime"] = ticks // 25
     out["PercentHypervisorRunTime"] = ticks // 100

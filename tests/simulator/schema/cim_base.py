@@ -83,6 +83,31 @@ class CIM_LogicalDevice : CIM_EnabledLogicalElement
   SystemName string
   TotalPowerOnHours uint64
 
+class CIM_MediaAccessDevice : CIM_LogicalDevice
+  Capabilities uint16[]
+  CapabilityDescriptions string[]
+  CompressionMethod string
+  DefaultBlockSize uint64
+  ErrorMethodology string
+  LastCleaned datetime
+  LoadTime uint64
+  MaxAccessTime uint64
+  MaxBlockSize uint64
+  MaxMediaSize uint64
+  MaxUnitsBeforeCleaning uint64
+  MediaIsLocked boolean
+  MinBlockSize uint64
+  MountCount uint64
+  NeedsCleaning boolean
+  NumberOfMediaSupported uint32
+  Security uint16
+  TimeOfLastMount datetime
+  TotalMountTime uint64
+  UncompressedDataRate uint32
+  UnitsDescription string
+  UnitsUsed uint64
+  UnloadTime uint64
+
 class CIM_LogicalPort : CIM_LogicalDevice
   MaxSpeed uint64
   OtherPortType string

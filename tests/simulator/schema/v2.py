@@ -214,6 +214,8 @@ class CIM_StorageAllocationSettingData : CIM_ResourceAllocationSettingData
   HostExtentNameNamespace uint16
   HostExtentStartingAddress uint64
   HostResourceBlockSize uint64
+  OtherHostExtentNameFormat string
+  OtherHostExtentNameNamespace string
   VirtualResourceBlockSize uint64
 
 class Msvm_StorageAllocationSettingData : CIM_StorageAllocationSettingData
@@ -378,9 +380,9 @@ class Msvm_Processor : CIM_LogicalDevice
 class Msvm_Memory : CIM_LogicalDevice
   BlockSize uint64
   NumberOfBlocks uint64
-class Msvm_DiskDrive : CIM_LogicalDevice
-  MaxMediaSize uint64
-class Msvm_DVDDrive : CIM_LogicalDevice
+class Msvm_DiskDrive : CIM_MediaAccessDevice
+  DriveNumber uint32
+class Msvm_DVDDrive : CIM_MediaAccessDevice
 class Msvm_LogicalDisk : CIM_LogicalDevice
   BlockSize uint64
   NumberOfBlocks uint64
