@@ -23,6 +23,18 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
+    tls_handshake_timeout = 10.0
+
+    def finish_request(self, request, client_address):
+        """Runs in the connection's own thread. The TLS handshake is done here, not in accept(): there a
+        client that connects and sends nothing would hold up every other connection."""
+        if isinstance(request, ssl.SSLSocket):
+            request.settimeout(self.tls_handshake_timeout)
+            try:
+                request.do_handshake()
+            except (OSError, ValueError):  # ssl.SSLError is an OSError; a timeout too
+                return  # process_request_thread closes the socket
+        super().finish_request(request, client_address)
 
 
 def make_certificate(common_name: str, directory: str):
@@ -121,7 +133,7 @@ class SimHost:
                 self.certfile, self.keyfile = make_certificate(self.host.computer_name, self._tmpdir.name)
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(self.certfile, self.keyfile)
-            srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+            srv.socket = ctx.wrap_socket(srv.socket, server_side=True, do_handshake_on_connect=False)
         if self.ntlm_enabled:
             self.ntlm = NtlmAcceptor(self.users, self.host.computer_name, self.certfile if self.tls else None)
         self._server = srv

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections import Counter
 
@@ -60,3 +61,16 @@ def test_50_clients_100_requests_each(hyperv_sim):
     assert stats["statuses"] == {"200": sum(results.values())}
     assert stats["classes"]["Msvm_ComputerSystem"] == sum(results.values())
     assert stats["open_contexts"] == 0
+
+
+def test_a_silent_tls_connection_does_not_hold_up_others(hyperv_sim):
+    """The TLS handshake runs in the connection's thread: a client that connects over HTTPS and never sends its
+    ClientHello does not stop another client from being served (reference 10.1 H6, 10.5 T4)."""
+    sim = hyperv_sim(tls=True, vms=1)
+    silent = socket.create_connection(("127.0.0.1", sim.port), timeout=5)
+    try:
+        reply = Client(sim.url).enumerate(CS)  # requests' own timeout is 30 s; the accept loop used to block
+        assert reply.status == 200, reply.body()
+        assert reply.one("//n:EnumerationContext/text()")
+    finally:
+        silent.close()
