@@ -90,7 +90,8 @@ def take_batch(ctx: EnumContext, max_elements: int, max_bytes: int) -> list:
         ctx.pending = None
         if xml is None:
             xml = ctx.render(ctx.items[ctx.pos])
-        if size + len(xml) > max_bytes:
+        octets = len(xml) if xml.isascii() else len(xml.encode("utf-8"))  # MaxEnvelopeSize counts octets
+        if size + octets > max_bytes:
             ctx.pending = xml
             if not out:
                 raise WsmanFault(
@@ -103,6 +104,6 @@ def take_batch(ctx: EnumContext, max_elements: int, max_bytes: int) -> list:
                 )
             break
         out.append(xml)
-        size += len(xml)
+        size += octets
         ctx.pos += 1
     return out

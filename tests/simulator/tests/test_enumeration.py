@@ -357,3 +357,23 @@ def test_take_batch_too_large_item_is_kept_for_the_retry():
     assert ctx.pos == 1
     assert take_batch(ctx, 32000, 512000) == ["y" * 9000, "y" * 100]
     assert calls == [0, 1, 2] and not ctx.remaining
+
+
+def test_max_envelope_size_counts_octets_of_non_ascii_items(hyperv_sim):
+    """MaxEnvelopeSize is in octets: items with multi-byte names (UTF-8) still fit every PullResponse."""
+    sim = hyperv_sim(vms=40)
+    for n, vm in enumerate(sim.host.instances("root/virtualization/v2", "Msvm_ComputerSystem")):
+        vm.values["ElementName"] = "虚拟机-Ünïcødé-∑-%02d-" % n + "漢字" * 500  # 3 octets a character
+    c = Client(sim.url)
+    for limit in (8192, 12000, 30000):
+        ctx = c.enumerate(CS).one("//n:EnumerationContext/text()")
+        hdr = f'<wsman:MaxEnvelopeSize s:mustUnderstand="true">{limit}</wsman:MaxEnvelopeSize>'
+        pulls = 0
+        while ctx:
+            p = c.pull(CS, ctx, max_elements=32000, extra_headers=hdr)
+            assert p.status == 200, p.body()
+            assert len(p.resp.content) <= limit, (limit, len(p.resp.content))
+            pulls += 1
+            found = p.x("//n:PullResponse/n:EnumerationContext/text()")
+            ctx = found[0] if found else None
+        assert pulls > 1, limit
