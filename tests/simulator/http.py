@@ -85,19 +85,27 @@ class WsmanHandler(BaseHTTPRequestHandler):
         self.wfile.write(b"".join(self._headers_buffer))
         self._headers_buffer = []
 
-    def _read_body(self) -> bytes:
+    def _read_body(self, limit) -> bytes | None:
+        """The request body, or None when a chunked body grows past ``limit`` octets (a Content-Length over
+        the limit is refused before the body is read); the caller then answers 413 and closes."""
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
             out = bytearray()
             while True:
-                line = self.rfile.readline()
+                line = self.rfile.readline(1024)
                 size = int(line.split(b";")[0].strip() or b"0", 16)
                 if size == 0:
-                    self.rfile.readline()
+                    self.rfile.readline(1024)
                     return bytes(out)
+                if len(out) + size > limit:
+                    return None
                 out += self.rfile.read(size)
-                self.rfile.readline()
+                self.rfile.readline(1024)
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length > 0 else b""
+
+    def _too_large(self, user):
+        self.sim.log.record("TooLarge", None, 413, user=user)
+        return self._send(413, close=True)
 
     def _discard_body(self):
         try:
@@ -211,7 +219,9 @@ class WsmanHandler(BaseHTTPRequestHandler):
             self._discard_body()
             sim.log.record("BadContentType", None, 415, user=user)
             return self._send(415, close=True)
-        data = self._read_body()
+        data = self._read_body(sim.host.persona.max_envelope_kb * 1024)
+        if data is None:
+            return self._too_large(user)
         return self._serve(data, user, ok)
 
     def _post_ntlm(self):
@@ -228,7 +238,9 @@ class WsmanHandler(BaseHTTPRequestHandler):
             if length > 2 * limit + 4096:
                 sim.log.record("TooLarge", None, 413, user=user)
                 return self._send(413, close=True)
-            raw = self._read_body()
+            raw = self._read_body(2 * limit + 4096)
+            if raw is None:
+                return self._too_large(user)
             try:
                 data, ctype = ntlm_auth.unwrap(self._ntlm_ctx, raw)
             except ntlm_auth.EncryptionError:
@@ -259,7 +271,9 @@ class WsmanHandler(BaseHTTPRequestHandler):
             sim.log.record("BadContentType", None, 415, user=user)
             return self._send(415, close=True)
         if data is None:
-            data = self._read_body()
+            data = self._read_body(limit)
+            if data is None:
+                return self._too_large(user)
         return self._serve(data, user, True)
 
     def _serve(self, data, user, ok):
@@ -332,7 +346,9 @@ class WsmanHandler(BaseHTTPRequestHandler):
         return self._send(404, close=True)
 
     def _control_post(self, path):
-        data = self._read_body()
+        data = self._read_body(1 << 20)
+        if data is None:
+            return self._send(413, close=True)
         if path == "/_sim/reset":
             self.sim.reset_stats()
             return self._json(200, {"ok": True})

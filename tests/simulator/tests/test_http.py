@@ -144,6 +144,25 @@ def test_body_over_max_envelope_is_413(hyperv_sim):
     assert r.status_code == 200
 
 
+def test_chunked_body_over_max_envelope_is_413(hyperv_sim):
+    """A chunked body (no Content-Length) is held to the same limit while it is read."""
+    sim = hyperv_sim(persona="2008r2")  # MaxEnvelopeSizekb 150
+
+    def chunks(text, size=16 * 1024):
+        data = text.encode()
+        for start in range(0, len(data), size):
+            yield data[start:start + size]
+
+    big = ENUM_CS.replace("<s:Body>", "<s:Body><!--" + "x" * (600 * 1024) + "-->")
+    r = requests.post(sim.url, data=chunks(big), headers={"Content-Type": CT, "Authorization": BASIC}, timeout=30)
+    assert r.request.headers.get("Transfer-Encoding") == "chunked"
+    assert r.status_code == 413 and r.headers["Connection"] == "close"
+    small = ENUM_CS.replace("<s:Body>", "<s:Body><!--" + "x" * (100 * 1024) + "-->")
+    small = small.replace("root/virtualization/v2", "root/virtualization")
+    r = requests.post(sim.url, data=chunks(small), headers={"Content-Type": CT, "Authorization": BASIC}, timeout=30)
+    assert r.status_code == 200, r.text
+
+
 def test_expect_100_continue(hyperv_host):
     conn = _conn(hyperv_host)
     conn.connect()
