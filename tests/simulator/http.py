@@ -9,6 +9,7 @@ import base64
 import binascii
 import contextlib
 import json
+import re
 import socket
 import time
 from http.server import BaseHTTPRequestHandler
@@ -31,6 +32,21 @@ def _content_type_ok(value: str | None) -> bool:
         if p.startswith("charset="):
             return p[8:].strip('"') in ("utf-8", "utf-16", "utf-16le", "utf-16be")
     return True
+
+
+_MESSAGE_ID = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?MessageID(?:\s[^>]*)?>\s*([^<]{1,256}?)\s*</")
+
+
+def _message_id(data):
+    """The request's MessageID, read without parsing the envelope (for faults raised before dispatch), so that
+    they carry a:RelatesTo as every WinRM fault does; None when it cannot be found."""
+    match = _MESSAGE_ID.search(data or b"")
+    if not match:
+        return None
+    try:
+        return match.group(1).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 class WsmanHandler(BaseHTTPRequestHandler):
@@ -288,7 +304,7 @@ class WsmanHandler(BaseHTTPRequestHandler):
                     "The WS-Management service cannot process the request. Injected internal error. ",
                     2150858752,
                 )
-                return self._send(500, fault_envelope(fault, None, sim.host.computer_name).encode("utf-8"))
+                return self._send(500, fault_envelope(fault, _message_id(data), sim.host.computer_name).encode("utf-8"))
             return self._send(status, close=True)
         if sim.injector.latency_ms or sim.injector.fault_rate:
             timed_out = self._latency(data)
@@ -303,7 +319,7 @@ class WsmanHandler(BaseHTTPRequestHandler):
                     2150858752,
                 )
                 sim.log.record("injected", None, 500, "w:InternalError", user)
-                return self._send(500, fault_envelope(fault, None, sim.host.computer_name).encode("utf-8"))
+                return self._send(500, fault_envelope(fault, _message_id(data), sim.host.computer_name).encode("utf-8"))
         ans = dispatch.handle(sim, data, user=user if ok else None, authenticated=ok)
         sim.log.record(ans.action, ans.class_name, ans.status, ans.fault, user)
         if ans.status == 401:
@@ -330,7 +346,7 @@ class WsmanHandler(BaseHTTPRequestHandler):
                 timeout = None
         if timeout is not None and delay >= timeout:
             time.sleep(timeout)
-            return fault_envelope(f_timed_out(), None, self.sim.host.computer_name).encode("utf-8")
+            return fault_envelope(f_timed_out(), _message_id(data), self.sim.host.computer_name).encode("utf-8")
         time.sleep(delay)
         return None
 

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 
 import pytest
 import requests
@@ -173,3 +174,26 @@ def test_failing_job_through_the_wire(hyperv_host):
             break
         time.sleep(0.2)
     assert state == 10
+
+
+def test_injected_faults_relate_to_the_request(hyperv_host):
+    """Faults raised before dispatch (injected InternalError, TimedOut) carry a:RelatesTo = the request's
+    MessageID, as every WinRM fault does (reference 10.2 S3)."""
+    from .wsclient import ENUM, enumerate_body, envelope
+
+    c = Client(hyperv_host.url)
+    timeout_header = "<wsman:OperationTimeout>PT0.2S</wsman:OperationTimeout>"
+    cases = [
+        (dict(http_status=500, count=1), "", "w:InternalError"),
+        (dict(fault_rate=1.0), "", "w:InternalError"),
+        (dict(latency_ms=400), timeout_header, "w:TimedOut"),
+    ]
+    for switches, headers, subcode in cases:
+        hyperv_host.inject(**switches)
+        mid = "uuid:" + str(uuid.uuid4()).upper()
+        try:
+            r = c.post(envelope(ENUM + "Enumerate", CS, enumerate_body(), message_id=mid, extra_headers=headers))
+        finally:
+            hyperv_host.inject(reset=True)
+        assert r.status == 500 and r.subcode() == subcode, (switches, r.body())
+        assert r.one("/s:Envelope/s:Header/a:RelatesTo/text()") == mid, switches
