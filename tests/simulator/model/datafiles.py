@@ -40,10 +40,10 @@ def sync(host):
         host.remove(bucket[key])
     for low, f in files.items():
         if (low,) not in bucket:
-            host.add(NS_CIMV2, CLS, _values(host, f["path"]), {})
+            host.add(NS_CIMV2, CLS, _values(host, f["path"], f.get("version")), {})
 
 
-def _values(host, path):
+def _values(host, path, version=None):
     low = path.lower()
     drive, _sep, rest = low.partition(":")
     folder, _sep, leaf = rest.rpartition("\\")
@@ -78,7 +78,7 @@ def _values(host, path):
         "InstallDate": when,
         "LastAccessed": when,
         "LastModified": when,
-        "Version": "",
+        "Version": version or "",
     }
 
 

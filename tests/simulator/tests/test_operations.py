@@ -442,3 +442,20 @@ def test_cim_datafile_query_get_and_delete_on_the_wire(hyperv_host, client):
     assert path.lower() not in hyperv_host.host.files
     r = client.invoke(df, "Delete", {"Name": path})
     assert r.status == 500 and r.subcode() == "a:DestinationUnreachable"
+
+
+@pytest.mark.parametrize("persona", ["2012r2", "2022"])
+def test_virt_who_reads_the_hyperv_version_from_vmms_exe(hyperv_sim, persona):
+    """virt-who's version probe (reference 5.14): the management service binary in CIM_DataFile, its Version
+    the host's build; protected from Delete like every file under C:\\Windows."""
+    sim = hyperv_sim(persona=persona, vms=1)
+    client = Client(sim.url)
+    df = CIMV2 + "CIM_DataFile"
+    wql = "select * from CIM_DataFile where Path = '\\\\windows\\\\system32\\\\' and FileName='vmms'"
+    items, _unused = client.enum_all(CIMV2 + "*", pull_uri=df, wql=wql)
+    assert len(items) == 1
+    assert items[0].find(f"{{{df}}}Name").text == "c:\\windows\\system32\\vmms.exe"
+    version = items[0].find(f"{{{df}}}Version").text
+    assert version.startswith(sim.host.persona.os_version + "."), version
+    r = client.invoke(df, "Delete", {"Name": "C:\\Windows\\System32\\vmms.exe"})
+    assert r.status == 200 and r.x("//*[local-name()='ReturnValue']/text()") == ["2"], r.text
