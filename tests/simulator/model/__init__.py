@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..schema import ClassDef, MethodDef, ParamDef, PropDef
-from . import datafiles, jobs, kvp, snapshots, storage, summary, switches, vms, vsms, vsms_v1  # noqa: F401  (registers)
+from . import datafiles, jobs, kvp, snapshots, storage, summary, switches, video, vms, vsms, vsms_v1  # noqa: F401  (registers)
 from .host import Host, Inject, Timing
 from .instance import Instance
 from .populate import build_host

@@ -237,6 +237,45 @@ _COMMON = {
         Password=3,
         UnicodeSupported=False,
     ),
+    # video [inf: values of a VM at the default 1024x768 console; Caption/Description as the other devices]
+    "Msvm_S3DisplayController": dict(
+        _DEVICE,
+        CreationClassName="Msvm_S3DisplayController",
+        Caption="Video",
+        Description="Microsoft S3 Display Controller",
+        ElementName="S3 Display Controller",
+        MaxNumberControlled=1,
+        VideoProcessor="S3 Trio 64",
+        VideoMemoryType=2,
+        MaxMemorySupported=4194304,
+        VideoArchitecture=5,  # VGA
+    ),
+    "Msvm_SyntheticDisplayController": dict(
+        _DEVICE,
+        CreationClassName="Msvm_SyntheticDisplayController",
+        Caption="Video",
+        Description="Microsoft Synthetic Display Controller",
+        ElementName="Synthetic Display Controller",
+        MaxNumberControlled=1,
+        VideoMemoryType=2,
+        MaxMemorySupported=8388608,
+        VideoArchitecture=2,  # other
+    ),
+    "Msvm_VideoHead": dict(
+        _DEVICE,
+        CreationClassName="Msvm_VideoHead",
+        Caption="Video Head",
+        Description="Microsoft Video Head",
+        ElementName="Video Head",
+        CurrentBitsPerPixel=32,
+        CurrentHorizontalResolution=1024,
+        CurrentVerticalResolution=768,
+        CurrentNumberOfColors=4294967296,
+        CurrentRefreshRate=60,
+        MaxRefreshRate=60,
+        MinRefreshRate=60,
+        CurrentScanMode=4,  # non-interlaced
+    ),
     "Msvm_Processor": dict(
         _DEVICE,
         CreationClassName="Msvm_Processor",

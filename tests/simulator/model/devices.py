@@ -217,6 +217,8 @@ V2_KINDS = {
             24,
             P + "S3 Display Controller",
             "Video",
+            "Msvm_S3DisplayController",
+            "Microsoft:" + S3,  # [inf] by analogy with the keyboard's observed DeviceID
             Description="Settings for the Microsoft S3 Display Controller.",
         ),
         _k(
@@ -225,6 +227,8 @@ V2_KINDS = {
             24,
             P + "Synthetic Display Controller",
             "Video",
+            "Msvm_SyntheticDisplayController",
+            "Microsoft:" + SYNTH_DISPLAY,  # [inf] as above
             Description="Settings for the Microsoft Synthetic Display Controller.",
         ),
         _k(

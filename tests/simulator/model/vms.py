@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..personas import NS_V1
-from . import boot
+from . import boot, video
 from . import devices as D
 from .defaults import NEVER
 from .jobs import start_job
@@ -360,6 +360,8 @@ def _device(host, cs, kind, setting, guid, rest):
     host.link("Msvm_SystemDevice", "GroupComponent", cs, "PartComponent", dev)
     if setting is not None:
         host.link("Msvm_SettingsDefineState", "ManagedElement", dev, "SettingData", setting)
+    if kind.device in (video.S3, video.SYNTHETIC) and host.schema.has_class(cs.namespace, video.HEAD):
+        video.add_head(host, cs, dev)
 
 
 def stop_devices(host, cs):

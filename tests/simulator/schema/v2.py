@@ -64,6 +64,11 @@ class Msvm_VirtualSystemManagementService : CIM_Service
       in SettingData ref:CIM_VirtualSystemSettingData[],
       in RequestedInformation uint32[],
       out SummaryInformation object@Msvm_SummaryInformation[])
+  method GetVirtualSystemThumbnailImage(
+      in TargetSystem ref:CIM_VirtualSystemSettingData,
+      in WidthPixels uint16,
+      in HeightPixels uint16,
+      out ImageData uint8[])
   method AddKvpItems(
       in TargetSystem ref:CIM_ComputerSystem,
       in DataItems string[]@Msvm_KvpExchangeDataItem,
@@ -380,6 +385,36 @@ class Msvm_Processor : CIM_LogicalDevice
 class Msvm_Memory : CIM_LogicalDevice
   BlockSize uint64
   NumberOfBlocks uint64
+# video: a running VM's display controllers and their heads (libvirt's screenshot reads the head's
+# resolution, then VSMS.GetVirtualSystemThumbnailImage) [doc Microsoft video classes; code libvirt]
+class CIM_DisplayController : CIM_LogicalDevice
+  AcceleratorCapabilities uint16[]
+  CapabilityDescriptions string[]
+  MaxMemorySupported uint32
+  MaxNumberControlled uint32
+  NumberOfVideoPages uint32
+  OtherVideoArchitecture string
+  OtherVideoMemoryType string
+  ProtocolDescription string
+  ProtocolSupported uint16
+  TimeOfLastReset datetime
+  VideoArchitecture uint16
+  VideoMemoryType uint16
+  VideoProcessor string
+class Msvm_S3DisplayController : CIM_DisplayController
+class Msvm_SyntheticDisplayController : CIM_DisplayController
+class Msvm_VideoHead : CIM_LogicalDevice
+  CurrentBitsPerPixel uint32
+  CurrentHorizontalResolution uint32
+  CurrentNumberOfColors uint64
+  CurrentNumberOfColumns uint32
+  CurrentNumberOfRows uint32
+  CurrentRefreshRate uint32
+  CurrentScanMode uint16
+  CurrentVerticalResolution uint32
+  MaxRefreshRate uint32
+  MinRefreshRate uint32
+  OtherCurrentScanMode string
 class Msvm_DiskDrive : CIM_MediaAccessDevice
   DriveNumber uint32
 class Msvm_DVDDrive : CIM_MediaAccessDevice
@@ -452,6 +487,9 @@ assoc Msvm_ElementSettingData
   SettingData ref:CIM_SettingData
 assoc Msvm_VirtualSystemSettingDataComponent : CIM_Component
 assoc Msvm_SystemDevice : CIM_Component
+assoc Msvm_VideoHeadOnController : CIM_Dependency
+  Antecedent ref:CIM_DisplayController
+  Dependent ref:Msvm_VideoHead
 assoc Msvm_HostedService : CIM_Dependency
 assoc Msvm_SnapshotOfVirtualSystem : CIM_Dependency
 assoc Msvm_ParentChildSettingData

@@ -33,6 +33,12 @@ SYSTEM = (
     "IdentifyingDescriptions[] Dedicated[] OtherDedicatedDescriptions[] ResetCapability PowerManagementCapabilities[]"
 )
 
+DISPLAY = (
+    "TimeOfLastReset ProtocolSupported MaxNumberControlled ProtocolDescription VideoProcessor VideoMemoryType "
+    "OtherVideoMemoryType NumberOfVideoPages MaxMemorySupported AcceleratorCapabilities[] CapabilityDescriptions[] "
+    "OtherVideoArchitecture VideoArchitecture"
+)
+
 # class -> (namespace URI, properties); array properties end in []
 REQUIRED = {
     "Msvm_ComputerSystem": (V2, SYSTEM + " OnTimeInMilliseconds ProcessID TimeOfLastConfigurationChange "
@@ -86,6 +92,11 @@ REQUIRED = {
                        "MinBlockSize NeedsCleaning MediaIsLocked Security LastCleaned MaxAccessTime "
                        "UncompressedDataRate LoadTime UnloadTime MountCount TimeOfLastMount TotalMountTime "
                        "UnitsDescription MaxUnitsBeforeCleaning UnitsUsed DriveNumber"),
+    "Msvm_SyntheticDisplayController": (V2, LOGICAL_DEVICE + " " + DISPLAY),
+    "Msvm_S3DisplayController": (V2, LOGICAL_DEVICE + " " + DISPLAY),
+    "Msvm_VideoHead": (V2, LOGICAL_DEVICE + " CurrentBitsPerPixel CurrentHorizontalResolution "
+                       "CurrentVerticalResolution MaxRefreshRate MinRefreshRate CurrentRefreshRate CurrentScanMode "
+                       "OtherCurrentScanMode CurrentNumberOfRows CurrentNumberOfColumns CurrentNumberOfColors"),
     "Win32_ComputerSystemProduct": (CIMV2, "Caption Description IdentifyingNumber Name SKUNumber UUID Vendor Version"),
     "Win32_ComputerSystem": (CIMV2, "AdminPasswordStatus AutomaticManagedPagefile AutomaticResetBootOption "
                              "AutomaticResetCapability BootOptionOnLimit BootOptionOnWatchDog BootROMSupported "
