@@ -33,6 +33,7 @@ _DEVICE = {
     "RequestedState": 12,
     "StatusDescriptions": ["OK"],
 }
+_DISPLAY = dict(_DEVICE, Caption="Video", MaxNumberControlled=1, VideoMemoryType=2)
 _JOB = {
     "Cancellable": True,
     "DeleteOnCompletion": True,
@@ -239,25 +240,19 @@ _COMMON = {
     ),
     # video [inf: values of a VM at the default 1024x768 console; Caption/Description as the other devices]
     "Msvm_S3DisplayController": dict(
-        _DEVICE,
+        _DISPLAY,
         CreationClassName="Msvm_S3DisplayController",
-        Caption="Video",
         Description="Microsoft S3 Display Controller",
         ElementName="S3 Display Controller",
-        MaxNumberControlled=1,
         VideoProcessor="S3 Trio 64",
-        VideoMemoryType=2,
         MaxMemorySupported=4194304,
         VideoArchitecture=5,  # VGA
     ),
     "Msvm_SyntheticDisplayController": dict(
-        _DEVICE,
+        _DISPLAY,
         CreationClassName="Msvm_SyntheticDisplayController",
-        Caption="Video",
         Description="Microsoft Synthetic Display Controller",
         ElementName="Synthetic Display Controller",
-        MaxNumberControlled=1,
-        VideoMemoryType=2,
         MaxMemorySupported=8388608,
         VideoArchitecture=2,  # other
     ),
