@@ -157,10 +157,9 @@ def make_job(sim, client):
     """An asynchronous RequestStateChange (start a VM that is off, or turn one off) leaves a Msvm_ConcreteJob."""
     vm = next(i for i in sim.host.instances("root/virtualization/v2", "Msvm_ComputerSystem")
               if i.properties["Name"] != sim.host.computer_name)
-    target = 2 if vm.properties.get("_state") == "off" else 3
-    uri = V2 + "Msvm_ComputerSystem"
-    reply = client.invoke(uri, "RequestStateChange", {"CreationClassName": "Msvm_ComputerSystem",
-                                                       "Name": vm.properties["Name"]},
+    target = 2 if vm.values.get("_state") == "off" else 3
+    selectors = {"CreationClassName": "Msvm_ComputerSystem", "Name": vm.properties["Name"]}
+    reply = client.invoke(V2 + "Msvm_ComputerSystem", "RequestStateChange", selectors,
                           f"<p:RequestedState>{target}</p:RequestedState>")
     assert reply.status == 200, reply.body()
     assert reply.x("//*[local-name()='ReturnValue']/text()") == ["4096"], reply.body()
