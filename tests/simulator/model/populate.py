@@ -45,7 +45,7 @@ SEED_FILES = (
 VHD_DIR = "C:\\Hyper-V\\Virtual Hard Disks"
 
 
-def add_file(host, path, kind="vhdx", size=0, vhd_type=3, parent=None, version=None):
+def add_file(host, path, kind="vhdx", size=0, vhd_type=3, parent=None, version=None, disk_id=None):
     fmt = {"vhd": 2, "vhdx": 3, "vhds": 4}.get(kind)
     host.files[path.lower()] = {
         "path": path,
@@ -54,7 +54,7 @@ def add_file(host, path, kind="vhdx", size=0, vhd_type=3, parent=None, version=N
         "format": fmt,
         "type": vhd_type,
         "parent": parent,
-        "disk_id": host.new_guid(),
+        "disk_id": host.new_guid() if disk_id is None else disk_id,
         "version": version,
     }
 
@@ -97,8 +97,9 @@ def _build(persona, vms, switches, computer_name, seed, awkward_names, clock, ch
     for path, kind, size in SEED_FILES:
         add_file(host, path, kind if p.level > 0 or kind != "vhdx" else "vhd", size)
     # the Virtual Machine Management Service binary: virt-who reads the Hyper-V version from its file version
-    # (reference 5.14, CIM_DataFile); the revision after the build number is a plausible one [inf]
-    add_file(host, "C:\\Windows\\System32\\vmms.exe", "exe", 5_242_880, version=p.os_version + ".1")
+    # (reference 5.14, CIM_DataFile); the revision after the build number is a plausible one [inf]. Not a
+    # disk, so no disk GUID: drawing one would move the seeded random sequence of everything built after it.
+    add_file(host, "C:\\Windows\\System32\\vmms.exe", "exe", 5_242_880, version=p.os_version + ".1", disk_id="")
     ns = p.vm_namespace
     _host_objects(host, ns)
     add_definitions(host, ns)
