@@ -23,6 +23,12 @@ def parse_args(argv=None):
     ap.add_argument("--hyperv-version", default="2022", choices=sorted(PERSONAS))
     ap.add_argument("--computer-name", default="HV-SIM01")
     ap.add_argument("--tls", action="store_true", help="HTTPS with a self-signed certificate (or --cert/--key)")
+    ap.add_argument(
+        "--https-port",
+        type=int,
+        help="without --tls: also serve the same host over HTTPS on this port (0 picks a free one), as a host "
+        "listens on 5985 and 5986; consecutive ports with --hosts",
+    )
     ap.add_argument("--cert")
     ap.add_argument("--key")
     ap.add_argument(
@@ -82,11 +88,14 @@ def main(argv=None) -> int:
             enum_timeout_s=args.enum_timeout,
             state_file=state,
             seed=args.seed + i,
+            https_port=None if args.https_port is None else (args.https_port + i if args.https_port else 0),
         )
         sim.start()
         sim.inject(latency_ms=args.latency_ms, fault_rate=args.fault_rate)
         sims.append(sim)
         print(f"listening on {sim.url}", flush=True)
+        if not args.tls and sim.https_url:
+            print(f"listening on {sim.https_url}", flush=True)
     done = threading.Event()
 
     def stop(signum, frame):

@@ -144,7 +144,7 @@ class WsmanHandler(BaseHTTPRequestHandler):
         cfg = self.sim
         if not cfg.basic_enabled:
             return user, False
-        if not cfg.allow_unencrypted and not cfg.tls:
+        if not cfg.allow_unencrypted and not self.server.tls:
             return user, False
         return user, cfg.users.get(user) == password
 
@@ -273,7 +273,7 @@ class WsmanHandler(BaseHTTPRequestHandler):
                 # pywinrm/pypsrp finish the handshake with an empty POST before sealing anything
                 sim.log.record("Authenticate", None, 200, user=user)
                 return self._send(200)
-            if not sim.allow_unencrypted and not sim.tls:
+            if not sim.allow_unencrypted and not self.server.tls:
                 self._discard_body()
                 sim.log.record("Unauthenticated", None, 401, user=user)
                 return self._challenge()

@@ -98,12 +98,17 @@ class SimHost:
         enum_timeout_s=240.0,
         state_file=None,
         seed=0,
+        https_port=None,
     ):
         self.host = host
         self.users = dict(users or {"admin": "secret"})
         self.bind = bind
         self.requested_port = port
         self.tls = tls
+        # with tls=False, a port (0 = free) on which the same host also answers over HTTPS, as a real host
+        # listens on 5985 and 5986 (reference 10.1 H6)
+        self.requested_https_port = https_port
+        self._https_server = None
         self.certfile = certfile
         self.keyfile = keyfile
         methods = set(parse_methods(auth))
@@ -120,34 +125,42 @@ class SimHost:
         self.state_file = state_file
         self._save_lock = threading.Lock()
         self._server = None
-        self._thread = None
         self._tmpdir = None
 
     # ---- lifecycle -----------------------------------------------------------------------------
     def start(self):
-        srv = _Server((self.bind, self.requested_port), WsmanHandler)
+        self._server = self._listen(self.requested_port, self.tls)
+        if self.requested_https_port is not None and not self.tls:
+            self._https_server = self._listen(self.requested_https_port, True)
+        if self.ntlm_enabled:
+            uses_tls = self.tls or self._https_server is not None
+            self.ntlm = NtlmAcceptor(self.users, self.host.computer_name, self.certfile if uses_tls else None)
+        for srv in (self._server, self._https_server):
+            if srv is not None:
+                name = f"hvsim-{srv.server_address[1]}"
+                threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2}, name=name, daemon=True).start()
+        return self
+
+    def _listen(self, port, tls):
+        """A listener on the host's model; ``srv.tls`` tells the handler whether its connections are TLS."""
+        srv = _Server((self.bind, port), WsmanHandler)
         srv.sim = self
-        if self.tls:
+        srv.tls = tls
+        if tls:
             if not self.certfile:
                 self._tmpdir = tempfile.TemporaryDirectory(prefix="hvsim-tls-")
                 self.certfile, self.keyfile = make_certificate(self.host.computer_name, self._tmpdir.name)
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(self.certfile, self.keyfile)
             srv.socket = ctx.wrap_socket(srv.socket, server_side=True, do_handshake_on_connect=False)
-        if self.ntlm_enabled:
-            self.ntlm = NtlmAcceptor(self.users, self.host.computer_name, self.certfile if self.tls else None)
-        self._server = srv
-        self._thread = threading.Thread(
-            target=srv.serve_forever, kwargs={"poll_interval": 0.2}, name=f"hvsim-{self.port}", daemon=True
-        )
-        self._thread.start()
-        return self
+        return srv
 
     def stop(self):
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        for srv in (self._server, self._https_server):
+            if srv is not None:
+                srv.shutdown()
+                srv.server_close()
+        self._server = self._https_server = None
         self.state_changed()
         if self.ntlm is not None:
             self.ntlm.close()
@@ -170,6 +183,15 @@ class SimHost:
     def url(self) -> str:
         scheme = "https" if self.tls else "http"
         return f"{scheme}://{self.bind}:{self.port}/wsman"
+
+    @property
+    def https_url(self) -> str | None:
+        """The HTTPS endpoint: ``url`` with tls=True, the second listener with https_port, else None."""
+        if self.tls:
+            return self.url
+        if self._https_server is None:
+            return None
+        return f"https://{self.bind}:{self._https_server.server_address[1]}/wsman"
 
     # ---- test API ------------------------------------------------------------------------------
     def stats(self) -> dict:

@@ -97,6 +97,33 @@ def test_cli_tls_and_state_file(tmp_path):
         _stop(proc)
 
 
+def test_cli_http_and_https_on_one_host():
+    """--https-port: one model behind an HTTP and an HTTPS listener, as a host listens on 5985 and 5986; with
+    --no-unencrypted Basic is refused on the HTTP one only (the decision is per listener)."""
+    proc, (http_url, https_url) = _start("--https-port", "0", "--vms", "2", "--no-unencrypted", count=2)
+    try:
+        assert http_url.startswith("http://") and https_url.startswith("https://") and http_url != https_url
+        assert Client(http_url).enumerate(CS).status == 401
+        items, _unused = Client(https_url).enum_all(CS, max_elements=10)
+        names = sorted(i.findtext(f"{{{CS}}}Name") for i in items)
+        assert len(names) == 3
+        base = https_url.rsplit("/wsman", 1)[0]
+        stats = requests.get(base + "/_sim/stats", timeout=30, verify=False).json()
+        assert stats["actions"].get("Unauthenticated") == 1  # the one request log covers both listeners
+    finally:
+        _stop(proc)
+
+
+def test_both_listeners_serve_one_model(hyperv_sim):
+    sim = hyperv_sim(vms=2, https_port=0)
+    assert sim.url.startswith("http://") and sim.https_url.startswith("https://")
+    plain, secure = Client(sim.url), Client(sim.https_url)
+    ctx = plain.enumerate(CS).one("//n:EnumerationContext/text()")
+    pulled = secure.pull(CS, ctx, max_elements=10)  # one host: a context opened on 5985 is valid on 5986
+    assert pulled.status == 200 and len(pulled.x("//n:Items/*")) == 3
+    assert hyperv_sim(vms=1).https_url is None
+
+
 def test_inject_drop_malformed_500_and_rate(hyperv_host):
     c = Client(hyperv_host.url)
     hyperv_host.inject(drop=1)
