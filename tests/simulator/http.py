@@ -229,8 +229,7 @@ class WsmanHandler(BaseHTTPRequestHandler):
             sim.log.record("Unauthenticated", None, 401)
             return self._challenge()
         if length > sim.host.persona.max_envelope_kb * 1024:
-            sim.log.record("TooLarge", None, 413, user=user)
-            return self._send(413, close=True)
+            return self._too_large(user)
         if not _content_type_ok(self.headers.get("Content-Type")):
             self._discard_body()
             sim.log.record("BadContentType", None, 415, user=user)
@@ -252,8 +251,7 @@ class WsmanHandler(BaseHTTPRequestHandler):
         limit = sim.host.persona.max_envelope_kb * 1024
         if ntlm_auth.is_encrypted(ctype):
             if length > 2 * limit + 4096:
-                sim.log.record("TooLarge", None, 413, user=user)
-                return self._send(413, close=True)
+                return self._too_large(user)
             raw = self._read_body(2 * limit + 4096)
             if raw is None:
                 return self._too_large(user)
@@ -266,8 +264,7 @@ class WsmanHandler(BaseHTTPRequestHandler):
                 return self._send(400, close=True)
             self._wrap_ctx = self._ntlm_ctx
             if len(data) > limit:
-                sim.log.record("TooLarge", None, 413, user=user)
-                return self._send(413, close=True)
+                return self._too_large(user)
         else:
             if length == 0 and "chunked" not in (self.headers.get("Transfer-Encoding") or "").lower():
                 # pywinrm/pypsrp finish the handshake with an empty POST before sealing anything
@@ -278,8 +275,7 @@ class WsmanHandler(BaseHTTPRequestHandler):
                 sim.log.record("Unauthenticated", None, 401, user=user)
                 return self._challenge()
             if length > limit:
-                sim.log.record("TooLarge", None, 413, user=user)
-                return self._send(413, close=True)
+                return self._too_large(user)
             data = None
         if not _content_type_ok(ctype):
             if data is None:
