@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import inspect
 import os
 import time
 import uuid
@@ -171,13 +172,11 @@ class Enumeration:
         self._items = items
         self._state = state
         self._release = release
-        self._started = False
 
     def __iter__(self):
-        return self
+        return self._items  # a for loop or list() takes the items without a Python call per item
 
     def __next__(self):
-        self._started = True
         return next(self._items)
 
     def __enter__(self):
@@ -187,7 +186,8 @@ class Enumeration:
         self.close()
 
     def close(self):
-        if not self._started and not self._state["done"]:
+        # a started generator releases on close itself (GeneratorExit in _iterate); one never started does not
+        if inspect.getgeneratorstate(self._items) == inspect.GEN_CREATED and not self._state["done"]:
             self._state["done"] = True
             with contextlib.suppress(HypervError):
                 self._release()
